@@ -1,0 +1,662 @@
+"""Test doubles for the Windows layer under pywebview's WinForms / EdgeChromium backend.
+
+Written for this corpus (simulated evidence, never native). pywebview's own modules
+``webview/platforms/winforms.py`` and ``edgechromium.py`` run unmodified on Linux once
+``install()`` has put stand-ins in place of what they import from Windows:
+
+- ``clr`` (pythonnet), ``System.*`` and ``Microsoft.*`` (.NET, WinForms, WebView2 SDK);
+- ``winreg`` (reports .NET 4.8 and an installed WebView2 runtime, so EdgeChromium is chosen);
+- ``ctypes.windll`` / ``ctypes.WinDLL`` and ``sys.getwindowsversion``;
+- the ``platform`` module as seen by ``webview.guilib`` (it reports "Windows"), so that
+  ``webview.start()`` picks the WinForms backend.
+
+Only a few of these stand-ins have behaviour; everything else is an inert ``Auto`` object:
+
+- a WinForms message loop (``Application.Run``/``Exit``, ``Control.Invoke``, the
+  ``TaskScheduler`` of the UI thread) running on pywebview's own STA ``Thread``;
+- ``Form.Show``/``Close`` raising ``Activated``/``Shown`` and ``FormClosing``/``FormClosed``, and a
+  closed form disposing its child controls, as WinForms does for a non-modal form;
+- ``WebView2``: ``EnsureCoreWebView2Async`` starts a stand-in browser process that, like the
+  real runtime, creates (or re-creates) the user data folder it was given and fills it; a
+  navigation raises ``NavigationStarting``/``NavigationCompleted``; ``ExecuteScriptAsync``
+  runs no JavaScript (there is no browser) and completes with ``null``;
+- ``System.Diagnostics.Process`` for that browser process: disposing the control ends it.
+
+``EVENTS`` lists what the stand-ins saw, for the evidence.
+"""
+from __future__ import annotations
+
+import ctypes
+import itertools
+import os
+import platform as _real_platform
+import queue
+import sys
+import threading
+import types
+from typing import Any, Callable, Dict, List, Optional
+
+EVENTS: List[Dict[str, Any]] = []
+
+
+def _event(kind: str, **data: Any) -> None:
+    data["event"] = kind
+    EVENTS.append(data)
+
+
+class Auto:
+    """Any .NET value whose behaviour does not matter: attributes, calls, events, generics."""
+
+    def __init__(self, name: str = "auto") -> None:
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_handlers", [])
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = Auto("%s.%s" % (self._name, name))
+        object.__setattr__(self, name, value)
+        return value
+
+    def __call__(self, *args: Any, **kwargs: Any) -> "Auto":
+        return Auto(self._name + "()")
+
+    def __iadd__(self, handler: Callable[..., Any]) -> "Auto":  # event += handler
+        self._handlers.append(handler)
+        return self
+
+    def __isub__(self, handler: Callable[..., Any]) -> "Auto":
+        if handler in self._handlers:
+            self._handlers.remove(handler)
+        return self
+
+    def fire(self, *args: Any) -> None:
+        for handler in list(self._handlers):
+            handler(*args)
+
+    def __getitem__(self, _: Any) -> "Auto":
+        return self
+
+    def __or__(self, _: Any) -> "Auto":
+        return self
+
+    __ror__ = __or__
+
+    def __int__(self) -> int:
+        return 0
+
+    __index__ = __int__
+
+    def __float__(self) -> float:
+        return 0.0
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+    def __enter__(self) -> "Auto":
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return "<double %s>" % self._name
+
+
+class _Net:
+    """Base of the stand-ins with behaviour: unknown members are inert ``Auto`` values."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = Auto("%s.%s" % (type(self).__name__, name))
+        object.__setattr__(self, name, value)
+        return value
+
+
+# --- the message loop of the UI thread ---------------------------------------------------
+
+_QUIT = object()
+
+
+class _Dispatcher:
+    def __init__(self) -> None:
+        self.queue: "queue.Queue[Any]" = queue.Queue()
+        self.thread: Optional[threading.Thread] = None
+        self.ended = False
+
+    def adopt(self) -> None:
+        """The first control's thread is the UI thread (WinForms: the creating thread)."""
+        if self.thread is None:
+            self.thread = threading.current_thread()
+
+    def owns(self) -> bool:
+        return self.thread is None or self.thread is threading.current_thread()
+
+    def post(self, func: Callable[[], Any]) -> None:
+        if self.ended:
+            raise RuntimeError("the message loop has ended")
+        self.queue.put(func)
+
+    def invoke(self, func: Callable[..., Any], *args: Any) -> Any:
+        if self.owns():
+            return func(*args)
+        done = threading.Event()
+        box: Dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["result"] = func(*args)
+            except BaseException as exc:  # handed back to the calling thread
+                box["error"] = exc
+            finally:
+                done.set()
+
+        run.invocation = done  # type: ignore[attr-defined]
+        self.post(run)
+        done.wait()
+        if "error" in box:
+            raise box["error"]
+        return box.get("result")
+
+    def run(self) -> None:
+        self.thread = threading.current_thread()
+        _event("message-loop-started")
+        while True:
+            func = self.queue.get()
+            if func is _QUIT:
+                break
+            try:
+                func()
+            except Exception as exc:  # WinForms would show its exception dialog
+                _event("ui-exception", error=repr(exc))
+                import traceback
+
+                traceback.print_exc()
+        self.ended = True
+        _event("message-loop-ended")
+
+    def quit(self) -> None:
+        self.queue.put(_QUIT)
+
+
+DISPATCHER = _Dispatcher()
+
+
+class Application:
+    @staticmethod
+    def EnableVisualStyles() -> None:
+        pass
+
+    @staticmethod
+    def SetCompatibleTextRenderingDefault(_: Any) -> None:
+        pass
+
+    @staticmethod
+    def Run(*_: Any) -> None:
+        DISPATCHER.run()
+
+    @staticmethod
+    def Exit(*_: Any) -> None:
+        _event("application-exit")
+        DISPATCHER.quit()
+
+
+class _Thread:
+    """System.Threading.Thread: a Python thread (pywebview runs its STA GUI thread on it)."""
+
+    def __init__(self, start: Callable[[], Any]) -> None:
+        self._thread = threading.Thread(target=start, name="double-STA")
+
+    def SetApartmentState(self, _: Any) -> None:
+        pass
+
+    def Start(self) -> None:
+        self._thread.start()
+
+    def Join(self, timeout_ms: Optional[int] = None) -> bool:
+        self._thread.join(None if timeout_ms is None else timeout_ms / 1000.0)
+        return not self._thread.is_alive()
+
+    @property
+    def IsAlive(self) -> bool:
+        return self._thread.is_alive()
+
+
+class _Delegate:
+    """Func[...], Action[...], ThreadStart: a delegate around a Python callable is the callable."""
+
+    def __getitem__(self, _: Any) -> "_Delegate":
+        return self
+
+    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        return func
+
+
+class _Task:
+    def __init__(self, result: Any = None) -> None:
+        self.Result = result
+
+    def ContinueWith(self, action: Callable[["_Task"], Any], scheduler: Any = None) -> "_Task":
+        if isinstance(scheduler, _UIScheduler):
+            DISPATCHER.post(lambda: action(self))
+        else:
+            threading.Thread(target=action, args=(self,)).start()
+        return _Task()
+
+
+class _UIScheduler:
+    pass
+
+
+class TaskScheduler:
+    @staticmethod
+    def FromCurrentSynchronizationContext() -> _UIScheduler:
+        return _UIScheduler()
+
+
+# --- controls ----------------------------------------------------------------------------
+
+
+class _ControlCollection:
+    def __init__(self) -> None:
+        self.items: List[Any] = []
+
+    def Add(self, control: Any) -> None:
+        self.items.append(control)
+
+
+class Control(_Net):
+    def __init__(self) -> None:
+        DISPATCHER.adopt()
+        self.Controls = _ControlCollection()
+        self.IsDisposed = False
+
+    @property
+    def InvokeRequired(self) -> bool:
+        return not DISPATCHER.owns()
+
+    def Invoke(self, func: Callable[..., Any], *args: Any) -> Any:
+        if self.IsDisposed and not DISPATCHER.owns():
+            raise RuntimeError("Invoke on a disposed control (ObjectDisposedException)")
+        return DISPATCHER.invoke(func, *args)
+
+    def Dispose(self) -> None:
+        if self.IsDisposed:
+            return
+        for child in self.Controls.items:
+            if isinstance(child, Control):
+                child.Dispose()
+        self.IsDisposed = True
+
+
+class Form(Control):
+    ActiveForm = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.Visible = False
+        self._shown_once = False
+
+    def Show(self) -> None:
+        self.Visible = True
+        if not self._shown_once:
+            self._shown_once = True
+            _event("form-shown")
+            DISPATCHER.post(lambda: self.Activated.fire(self, Auto("EventArgs")))
+            DISPATCHER.post(lambda: self.Shown.fire(self, Auto("EventArgs")))
+
+    def Hide(self) -> None:
+        self.Visible = False
+
+    def Activate(self) -> None:
+        pass
+
+    def Close(self) -> None:
+        args = Auto("FormClosingEventArgs")
+        args.Cancel = False
+        self.FormClosing.fire(self, args)
+        if args.Cancel:
+            return
+        self.Visible = False
+        self.FormClosed.fire(self, Auto("FormClosedEventArgs"))
+        _event("form-closed")
+        self.Dispose()  # a closed non-modal form is disposed with its child controls
+
+
+# --- WebView2 ----------------------------------------------------------------------------
+
+_pids = itertools.count(4711)
+_processes: Dict[int, "_BrowserProcess"] = {}
+
+# What a WebView2 runtime writes into a fresh user data folder (a tiny subset of it).
+_PROFILE_FILES = (
+    ("EBWebView", "Local State"),
+    ("EBWebView", "Default", "Preferences"),
+    ("EBWebView", "Default", "Network", "Cookies"),
+    ("EBWebView", "Default", "Cache", "Cache_Data", "index"),
+    ("EBWebView", "Crashpad", "settings.dat"),
+)
+
+
+class _BrowserProcess:
+    """Stands in for msedgewebview2.exe: owns the user data folder while it runs."""
+
+    def __init__(self, user_data_folder: Optional[str]) -> None:
+        self.Id = next(_pids)
+        self.user_data_folder = user_data_folder
+        self.HasExited = False
+        _processes[self.Id] = self
+        if user_data_folder is None:
+            # The real runtime then uses "<exe name>.WebView2" next to the executable:
+            # outside the temp dir, and not written by this stand-in.
+            _event("browser-started", pid=self.Id, user_data_folder=None)
+            return
+        existed = os.path.isdir(user_data_folder)
+        for parts in _PROFILE_FILES:
+            path = os.path.join(user_data_folder, *parts)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as out:
+                out.write("{}\n")
+        _event("browser-started", pid=self.Id, user_data_folder=user_data_folder,
+               folder_existed_before=existed, files_written=len(_PROFILE_FILES))
+
+    def exit(self) -> None:
+        if self.HasExited:
+            return
+        self.HasExited = True
+        _event("browser-exited", pid=self.Id)
+
+    def WaitForExit(self, _timeout_ms: int = -1) -> bool:
+        return self.HasExited
+
+
+class Process:
+    @staticmethod
+    def GetProcessById(pid: int) -> _BrowserProcess:
+        return _processes[int(pid)]
+
+
+class Convert:
+    @staticmethod
+    def ToInt32(value: Any) -> int:
+        return int(value)
+
+
+class Uri(str):
+    pass
+
+
+class CoreWebView2CreationProperties(_Net):
+    def __init__(self) -> None:
+        self.UserDataFolder: Optional[str] = None
+        self.AdditionalBrowserArguments: Optional[str] = None
+        self.BrowserExecutableFolder: Optional[str] = None
+        self.IsInPrivateModeEnabled: Optional[bool] = None
+
+    def set_IsInPrivateModeEnabled(self, value: bool) -> None:
+        self.IsInPrivateModeEnabled = value
+
+
+class _Environment(_Net):
+    def __init__(self, user_data_folder: Optional[str]) -> None:
+        self.UserDataFolder = user_data_folder
+
+
+class CoreWebView2Environment:
+    @staticmethod
+    def CreateAsync(browserExecutableFolder: Optional[str] = None,
+                    userDataFolder: Optional[str] = None, options: Any = None) -> _Task:
+        return _Task(_Environment(userDataFolder))
+
+
+class CoreWebView2(_Net):
+    def __init__(self, host: "WebView2", process: _BrowserProcess) -> None:
+        self._host = host
+        self.BrowserProcessId = process.Id
+
+    def NavigateToString(self, html: str) -> None:
+        self._host._navigate("about:blank")
+
+    def Navigate(self, url: str) -> None:
+        self._host._navigate(str(url))
+
+
+class WebView2(Control):
+    def __init__(self) -> None:
+        super().__init__()
+        self.CreationProperties: Optional[CoreWebView2CreationProperties] = None
+        self.CoreWebView2: Optional[CoreWebView2] = None
+        self._process: Optional[_BrowserProcess] = None
+        self._starting = False
+        self._source = "about:blank"
+
+    @property
+    def Source(self) -> Uri:
+        return Uri(self._source)
+
+    @Source.setter
+    def Source(self, value: Any) -> None:
+        self.EnsureCoreWebView2Async(None)
+        self._navigate(str(value))
+
+    def EnsureCoreWebView2Async(self, environment: Any = None, *_: Any) -> _Task:
+        if self.CoreWebView2 is None and not self._starting:
+            self._starting = True
+            if environment is not None:  # an explicit environment wins over CreationProperties
+                folder = environment.UserDataFolder
+            else:
+                props = self.CreationProperties
+                folder = props.UserDataFolder if props is not None else None
+            DISPATCHER.post(lambda: self._start_browser(folder))
+        return _Task()
+
+    def _start_browser(self, folder: Optional[str]) -> None:
+        if self.IsDisposed:
+            return
+        self._process = _BrowserProcess(folder)
+        self.CoreWebView2 = CoreWebView2(self, self._process)
+        args = Auto("CoreWebView2InitializationCompletedEventArgs")
+        args.IsSuccess = True
+        self.CoreWebView2InitializationCompleted.fire(self, args)
+
+    def _navigate(self, url: str) -> None:
+        def navigate() -> None:
+            if self.IsDisposed or self.CoreWebView2 is None:
+                return
+            self.NavigationStarting.fire(self, Auto("NavigationStartingEventArgs"))
+            self._source = url
+            self.CoreWebView2.SourceChanged.fire(self, Auto("SourceChangedEventArgs"))
+            args = Auto("NavigationCompletedEventArgs")
+            args.IsSuccess = True
+            _event("navigation-completed", url=url)
+            self.NavigationCompleted.fire(self, args)
+
+        DISPATCHER.post(navigate)
+
+    def ExecuteScriptAsync(self, script: str) -> _Task:
+        _event("execute-script", chars=len(script))
+        return _Task("null")  # no browser: nothing runs, the result is JSON null
+
+    def Dispose(self) -> None:
+        if not self.IsDisposed and self._process is not None:
+            self._process.exit()  # closing the controller ends the browser process
+        super().Dispose()
+
+
+# --- Windows outside .NET ----------------------------------------------------------------
+
+
+class _WinFunction:
+    def __init__(self, name: str, result: Any) -> None:
+        self.__name__ = name
+        self.result = result
+        self.argtypes: Any = None
+        self.restype: Any = None
+
+    def __call__(self, *_: Any) -> Any:
+        return self.result
+
+
+_WIN_RESULTS = {
+    "GetScaleFactorForDevice": 100,  # percent
+    "GetDpiForWindow": 96,
+    "ExtractIconW": 0,  # no icon: pywebview skips Icon.FromHandle
+    "SetProcessDPIAware": 1,
+}
+
+
+class _WinDLL:
+    def __init__(self, name: str, *_: Any, **__: Any) -> None:
+        self._name = name
+
+    def __getattr__(self, name: str) -> _WinFunction:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        func = _WinFunction(name, _WIN_RESULTS.get(name, 0))
+        setattr(self, name, func)
+        return func
+
+
+class _WinDLLLoader:
+    def __getattr__(self, name: str) -> _WinDLL:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        dll = _WinDLL(name)
+        setattr(self, name, dll)
+        return dll
+
+
+class _RegKey:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __enter__(self) -> "_RegKey":
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        return None
+
+
+def _winreg() -> types.ModuleType:
+    reg = types.ModuleType("winreg")
+    reg.HKEY_CURRENT_USER, reg.HKEY_LOCAL_MACHINE = 0x80000001, 0x80000002
+    reg.KEY_READ, reg.KEY_ALL_ACCESS, reg.REG_DWORD = 0x20019, 0xF003F, 4
+    values = {
+        ("NDP\\v4\\Full", "Release"): (533320, 4),  # .NET Framework 4.8.1
+        ("{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}", "pv"): ("131.0.2903.70", 1),  # WebView2 runtime
+        ("Personalize", "AppsUseLightTheme"): (1, 4),
+    }
+
+    def open_key(_root: Any, path: str, *_: Any) -> _RegKey:
+        return _RegKey(path)
+
+    def query_value_ex(key: _RegKey, name: str) -> Any:
+        for (suffix, value_name), value in values.items():
+            if key.path.endswith(suffix) and name == value_name:
+                return value
+        raise FileNotFoundError(key.path + "\\" + name)
+
+    reg.OpenKey = reg.CreateKeyEx = open_key
+    reg.QueryValueEx = query_value_ex
+    reg.CloseKey = lambda key: None
+    reg.SetValueEx = lambda *args: None
+    return reg
+
+
+class _WindowsVersion(tuple):
+    major = property(lambda self: self[0])
+    minor = property(lambda self: self[1])
+    build = property(lambda self: self[2])
+
+
+class _PlatformAsWindows(types.ModuleType):
+    """What webview.guilib sees as ``platform``: the real module, except system() == 'Windows'."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_real_platform, name)
+
+    @staticmethod
+    def system() -> str:
+        return "Windows"
+
+
+class _Module(types.ModuleType):
+    """A .NET namespace: the names given, anything else is an inert ``Auto``."""
+
+    def __init__(self, name: str, **names: Any) -> None:
+        super().__init__(name)
+        self.__path__: List[str] = []
+        self.__dict__.update(names)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = Auto("%s.%s" % (self.__name__, name))
+        setattr(self, name, value)
+        return value
+
+
+def install() -> None:
+    """Put the stand-ins in place. Call before ``import webview``'s Windows modules load."""
+    delegate = _Delegate()
+    clr = types.ModuleType("clr")
+    references: List[str] = []
+    clr.AddReference = references.append  # type: ignore[attr-defined]
+    clr.references = references  # type: ignore[attr-defined]
+    winforms = _Module(
+        "System.Windows.Forms", Application=Application, Form=Form, Control=Control
+    )
+    modules = {
+        "clr": clr,
+        "winreg": _winreg(),
+        "System": _Module(
+            "System", Func=delegate, Action=delegate, Convert=Convert, Uri=Uri,
+            String=str, Object=object, Type=object,
+        ),
+        "System.Windows": _Module("System.Windows", Forms=winforms),
+        "System.Windows.Forms": winforms,
+        "System.Drawing": _Module("System.Drawing"),
+        "System.Threading": _Module(
+            "System.Threading", Thread=_Thread, ThreadStart=delegate
+        ),
+        "System.Threading.Tasks": _Module(
+            "System.Threading.Tasks", Task=delegate, TaskScheduler=TaskScheduler
+        ),
+        "System.Reflection": _Module("System.Reflection"),
+        "System.Collections": _Module("System.Collections"),
+        "System.Collections.Generic": _Module("System.Collections.Generic", List=delegate),
+        "System.Globalization": _Module("System.Globalization"),
+        "System.Diagnostics": _Module("System.Diagnostics", Process=Process),
+        "Microsoft": _Module("Microsoft"),
+        "Microsoft.Win32": _Module("Microsoft.Win32"),
+        "Microsoft.Web": _Module("Microsoft.Web"),
+        "Microsoft.Web.WebView2": _Module("Microsoft.Web.WebView2"),
+        "Microsoft.Web.WebView2.Core": _Module(
+            "Microsoft.Web.WebView2.Core",
+            CoreWebView2Environment=CoreWebView2Environment,
+        ),
+        "Microsoft.Web.WebView2.WinForms": _Module(
+            "Microsoft.Web.WebView2.WinForms",
+            WebView2=WebView2,
+            CoreWebView2CreationProperties=CoreWebView2CreationProperties,
+        ),
+    }
+    for name, module in modules.items():
+        sys.modules[name] = module
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(modules[parent], child, module)
+
+    ctypes.windll = _WinDLLLoader()  # type: ignore[attr-defined]
+    ctypes.WinDLL = _WinDLL  # type: ignore[attr-defined]
+    # ntpath/pathlib look at sys.getwindowsversion when first imported: import them first.
+    import importlib.metadata  # noqa: F401
+    import pathlib  # noqa: F401
+
+    sys.getwindowsversion = lambda: _WindowsVersion((10, 0, 19045, 2, ""))  # type: ignore[attr-defined]
+    os.environ.setdefault("Path", os.environ.get("PATH", ""))  # edgechromium appends to it
+
+    import webview.guilib  # noqa: F401  (``webview.guilib`` the attribute is shadowed in 4.x-6.x)
+
+    sys.modules["webview.guilib"].platform = _PlatformAsWindows("platform")  # type: ignore[attr-defined]

@@ -1,0 +1,211 @@
+"""The reproducer's side of the harness: how a reproducer reports what it saw.
+
+This module runs inside the cell's own environment, on every Python the corpus covers
+(3.8 and later), next to whatever release of the upstream package the cell installed. So it
+uses the standard library only (``open_fds`` needs psutil, which a check that uses the
+``open_fds`` probe gets installed in its environment).
+
+Every call writes the whole evidence document again, atomically, to the file named by
+``CORPUS_EVIDENCE``: a reproducer that leaves by ``os._exit`` or a signal keeps what it had
+recorded. The harness reads the file after the process group is gone and hands it to the
+case's probes, which decide ``leak`` or ``clean``. Nothing here decides an outcome.
+
+Conventions (the probes in ``harness/probes`` read these keys):
+
+- ``trigger``: list of strings, proof that the leak's trigger ran. Without it a cell is an
+  ``error``, never ``clean``.
+- ``controls``: name -> bool, built-in controls that must hold for the run to count (for
+  instance: the HEAD request's callback did run).
+- ``warnings``: warnings and unraisable exceptions seen while ``capture_warnings`` was active.
+- ``gc`` / ``callbacks`` / ``fds`` / ``state``: label -> measurements, see each function.
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib.util
+import json
+import os
+import socket
+import sys
+import tempfile
+import warnings
+import weakref
+from types import ModuleType
+from typing import Any, Iterator
+
+EVIDENCE_ENV = "CORPUS_EVIDENCE"
+VARIANT_ENV = "CORPUS_VARIANT"
+WORKAROUND_ENV = "CORPUS_WORKAROUND"
+PATCH_ENV = "CORPUS_PATCH"
+
+_evidence: dict[str, Any] = {}
+
+
+def _save() -> None:
+    path = os.environ.get(EVIDENCE_ENV)
+    if not path:
+        return
+    folder = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".evidence-")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(_evidence, out, default=repr)
+    os.replace(tmp, path)
+
+
+def record(key: str, value: Any) -> None:
+    """Set ``evidence[key]`` to a JSON-serialisable value."""
+    _evidence[key] = value
+    _save()
+
+
+def _record_labelled(key: str, label: str, value: Any) -> None:
+    _evidence.setdefault(key, {})[label] = value
+    _save()
+
+
+def trigger(what: str) -> None:
+    """Record proof that the trigger ran (say what ran, for the evidence)."""
+    _evidence.setdefault("trigger", []).append(what)
+    _save()
+
+
+def control(name: str, held: bool) -> None:
+    """Record a built-in control; a control that did not hold makes the cell an error."""
+    _record_labelled("controls", name, bool(held))
+
+
+def callbacks(label: str, expected: int, ran: int) -> None:
+    """Record how many cleanup callbacks were registered and how many ran."""
+    _record_labelled("callbacks", label, {"expected": expected, "ran": ran})
+
+
+def state(label: str, expected: Any, actual: Any) -> None:
+    """Record a value that should have survived (in memory) next to what survived (on disk)."""
+    _record_labelled("state", label, {"expected": expected, "actual": actual})
+
+
+def open_fds() -> int:
+    """Open file descriptors (POSIX) or handles (Windows) of this process, through psutil."""
+    import psutil
+
+    proc = psutil.Process()
+    return proc.num_handles() if sys.platform == "win32" else proc.num_fds()
+
+
+def fds(label: str, before: int, after: int) -> None:
+    """Record the descriptor count before the trigger and after its cleanup should have run."""
+    _record_labelled("fds", label, {"before": before, "after": after})
+
+
+class Survivors:
+    """Counts tracked objects that are still alive after a full collection.
+
+    Weak references, not ids: an id can be reused by a new object once the old one is gone.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._refs: list[weakref.ref[Any]] = []
+        self._finalized = 0
+
+    def track(self, obj: Any) -> None:
+        self._refs.append(weakref.ref(obj))
+        weakref.finalize(obj, self._on_finalize)
+
+    def _on_finalize(self) -> None:
+        self._finalized += 1
+
+    def collect(self) -> int:
+        """Run the collector and record ``tracked``, ``survived`` and ``finalized``; return survivors."""
+        for _ in range(3):
+            gc.collect()
+        survived = sum(1 for ref in self._refs if ref() is not None)
+        _record_labelled(
+            "gc",
+            self.label,
+            {"tracked": len(self._refs), "survived": survived, "finalized": self._finalized},
+        )
+        return survived
+
+
+@contextlib.contextmanager
+def capture_warnings() -> Iterator[list[dict[str, str]]]:
+    """Record every warning and unraisable exception raised inside the block.
+
+    Warnings that arrive through a finaliser (a coroutine never awaited, an implicitly cleaned
+    ``TemporaryDirectory``) may go through ``sys.unraisablehook`` instead of ``showwarning``,
+    and ``-W error`` does not change the exit code for them: both paths are recorded.
+    """
+    seen: list[dict[str, str]] = _evidence.setdefault("warnings", [])
+    previous_hook = sys.unraisablehook
+
+    def on_unraisable(unraisable: Any) -> None:
+        exc = unraisable.exc_value
+        seen.append(
+            {
+                "via": "unraisable",
+                "category": type(exc).__name__ if exc is not None else "",
+                "message": str(exc) if exc is not None else str(unraisable.err_msg),
+                "object": repr(unraisable.object)[:200],
+            }
+        )
+        _save()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+
+        def on_warning(message: Any, category: type, filename: str, lineno: int, *_: Any) -> None:
+            seen.append(
+                {"via": "warning", "category": category.__name__, "message": str(message),
+                 "where": "%s:%s" % (filename, lineno)}
+            )
+            _save()
+
+        warnings.showwarning = on_warning
+        sys.unraisablehook = on_unraisable
+        try:
+            yield seen
+        finally:
+            sys.unraisablehook = previous_hook
+    _save()
+
+
+def variant() -> str:
+    """The variant this cell runs (``affected``, ``patched``, ``workaround``, ...)."""
+    return os.environ.get(VARIANT_ENV, "")
+
+
+def _load(path: str, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot load %s" % path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def workaround() -> ModuleType | None:
+    """The app-level workaround of a ``workaround`` cell (``fixes/<case>/...``), else None."""
+    path = os.environ.get(WORKAROUND_ENV)
+    return _load(path, "corpus_workaround") if path else None
+
+
+def apply_patch() -> None:
+    """Apply the cell's fix, if any: called by ``harness/boot/sitecustomize.py`` in every
+    Python process of the cell, so that workers the reproducer spawns are patched too.
+
+    The mark ``patched`` is kept in memory and saved with the reproducer's next record: a
+    worker process must not overwrite the reproducer's evidence file.
+    """
+    path = os.environ.get(PATCH_ENV)
+    if path:
+        _load(path, "corpus_patch").apply()
+        _evidence["patched"] = os.path.basename(path)
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (the corpus listens on loopback only)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,0 +1,220 @@
+"""The harness's command line: what the nox sessions call.
+
+    python -m harness all     [--case ID]... [--python X]... [--jobs N] [--save-baseline]
+    python -m harness run     CASE --python X [--variant V] [--check C] [--upstream PKG==VER] [--json FILE]
+    python -m harness report  [RESULT_FILE ...]
+    python -m harness cases
+
+Exit status: 0 when every cell agrees with its expectation, 1 when one does not, 2 for bad
+input (unknown case, bad metadata, unknown release, unreadable result file).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from . import metadata, plan, pypi, report, results, venvs
+from .engine import Engine
+from .metadata import Case, MetadataError
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "results"
+BASELINE = RESULTS / "baseline"
+RUNS = RESULTS / "runs"
+ENVS = ROOT / ".nox" / "cells"
+PYPI_CACHE = ROOT / ".nox" / "pypi"
+
+
+class InputError(ValueError):
+    """Bad input from the command line; the message says what was wrong."""
+
+
+def configured_pythons() -> list[str]:
+    return list(metadata.tomllib.loads((ROOT / "pyproject.toml").read_text())
+                ["tool"]["corpus"]["pythons"])
+
+
+def _progress(total: int) -> Any:
+    done = [0]
+
+    def show(cell: dict[str, Any]) -> None:
+        done[0] += 1
+        mark = "" if cell["agrees"] else "  <-- DISAGREES"
+        version = cell["upstream"]["version"] or "-"
+        print(f"[{done[0]}/{total}] {cell['case']}/{cell['check']}/{cell['variant']}@"
+              f"{cell['release']} ({version}) py{cell['python_requested']}: {cell['outcome']}"
+              f" (expected {cell['expected']}) {cell['duration_s']:.1f}s{mark}", flush=True)
+        if cell["outcome"] in ("error", "flaky", "skip"):
+            print(f"    {' '.join(cell['reason'].split())[:400]}", flush=True)
+
+    return show
+
+
+def _execute(cells: list[plan.Cell], args: argparse.Namespace, writer: results.RunWriter) -> None:
+    planned = [plan.resolve(cell, PYPI_CACHE) for cell in cells]
+    show = _progress(len(planned))
+
+    def on_cell(record: dict[str, Any]) -> None:
+        writer.add(record)
+        show(record)
+
+    Engine(ENVS, backend=args.venv_backend, jobs=args.jobs, on_cell=on_cell).run(planned)
+    writer.finish()
+
+
+def _command_line(argv: list[str]) -> str:
+    return "python -m harness " + " ".join(argv)
+
+
+def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
+    cases = ([metadata.load_case(c) for c in args.case] if args.case else metadata.load_all())
+    pythons = args.python or configured_pythons()
+    cells = plan.cells(cases, pythons)
+    path = RUNS / results.stamp_name()
+    writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
+    print(f"{len(cells)} cells from {len(cases)} case(s) on Python {', '.join(pythons)}; "
+          f"writing {path.relative_to(ROOT)}", flush=True)
+    _execute(cells, args, writer)
+    documents = [writer.document]
+    if not args.case:
+        # The matrix keeps the other OSes' baselines beside this run.
+        documents += [results.load(p) for p in sorted(BASELINE.glob("*.json"))
+                      if p.stem != plan.PLATFORM]
+        for written in report.write(report.merge(documents), RESULTS):
+            print(f"wrote {written.relative_to(ROOT)}")
+    if args.save_baseline:
+        if args.case or args.python:
+            raise InputError("--save-baseline takes a full run (no --case or --python)")
+        results.write_atomic(BASELINE / f"{plan.PLATFORM}.json", path.read_text())
+        print(f"saved the baseline results/baseline/{plan.PLATFORM}.json")
+    matrix = report.merge([writer.document])
+    print(report.summary(matrix))
+    return 1 if matrix.disagreements else 0
+
+
+def _override(case: Case, upstream: str | None) -> str | None:
+    """The release ``--upstream PKG==VER`` asks for, checked against the case and PyPI."""
+    if upstream is None:
+        return None
+    try:
+        requirement = Requirement(upstream)
+    except InvalidRequirement:
+        raise InputError(f"--upstream {upstream!r}: expected PKG==VERSION") from None
+    pins = [s.version for s in requirement.specifier if s.operator in ("==", "===")]
+    if canonicalize_name(requirement.name) != canonicalize_name(case.package) or len(pins) != 1:
+        raise InputError(f"--upstream {upstream!r}: case {case.id} takes "
+                         f"{case.package}==VERSION")
+    pypi.release(case.package, pins[0], PYPI_CACHE)  # an unknown release fails here, clearly
+    return pins[0]
+
+
+def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
+    case = metadata.load_case(args.case)
+    cells = plan.cells([case], [args.python], variant=args.variant, check=args.check,
+                       release=_override(case, args.upstream))
+    if not cells:
+        raise InputError(f"no cell of {case.id} matches --variant {args.variant} "
+                         f"--check {args.check}")
+    target = Path(args.json).resolve() if args.json else RUNS / results.stamp_name()
+    writer = results.RunWriter(target, results.new_run(_command_line(argv), args.venv_backend))
+    _execute(cells, args, writer)
+    for cell in writer.document["cells"]:
+        print(f"\n== {cell['case']}/{cell['check']}/{cell['variant']} "
+              f"{cell['upstream']['package']} {cell['upstream']['version']} "
+              f"Python {cell['python'] or cell['python_requested']}")
+        print(f"outcome: {cell['outcome']}   expected: {cell['expected']}"
+              f"{'' if cell['agrees'] else '   (DISAGREES)'}")
+        print(f"reason: {cell['reason']}")
+        for index, run in enumerate(cell["evidence"]["runs"], 1):
+            print(f"run {index}: {run['outcome']} exit={run['exit_code']} {run['duration_s']}s")
+            print("  evidence: " + json.dumps(run["recorded"], sort_keys=True)[:2000])
+    print(f"\nresult file: {target}")
+    return 0 if all(c["agrees"] for c in writer.document["cells"]) else 1
+
+
+def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
+    files = [Path(f) for f in args.files] or sorted(BASELINE.glob("*.json"))
+    if not files:
+        raise InputError("no result files given and none in results/baseline/")
+    try:
+        documents = [results.load(f) for f in files]
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    matrix = report.merge(documents)
+    out = Path(args.out).resolve() if args.out else RESULTS
+    for written in report.write(matrix, out):
+        print(f"wrote {written}")
+    print(report.summary(matrix))
+    return 1 if matrix.disagreements else 0
+
+
+def cmd_cases(args: argparse.Namespace, argv: list[str]) -> int:
+    for case in metadata.load_all():
+        print(f"{case.id:<18} {case.status:<8} {case.package:<10} checks: "
+              f"{', '.join(case.checks)}; variants: {', '.join(case.variants)}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m harness", description=__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def running(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="cells run at once (default: the number of cores)")
+        p.add_argument("--venv-backend", default=venvs.DEFAULT_BACKEND,
+                       help="nox backend for the cells' environments (default: uv|virtualenv)")
+
+    p_all = sub.add_parser("all", help="every cell, then the matrix report")
+    p_all.add_argument("--case", action="append", help="only this case (repeatable)")
+    p_all.add_argument("--python", action="append", help="only this Python, e.g. 3.11")
+    p_all.add_argument("--save-baseline", action="store_true",
+                       help="after a full, complete run, make it this OS's committed baseline")
+    running(p_all)
+    p_all.set_defaults(func=cmd_all)
+
+    p_run = sub.add_parser("run", help="one case on one Python, evidence printed")
+    p_run.add_argument("case")
+    p_run.add_argument("--python", required=True)
+    p_run.add_argument("--variant")
+    p_run.add_argument("--check")
+    p_run.add_argument("--upstream", help="PKG==VERSION: run against this release instead")
+    p_run.add_argument("--json", help="also write the cells' result document here")
+    running(p_run)
+    p_run.set_defaults(func=cmd_run)
+
+    p_report = sub.add_parser("report", help="merge result files into the matrix")
+    p_report.add_argument("files", nargs="*", help="result files (default: results/baseline/*)")
+    p_report.add_argument("--out", help="folder for matrix.md and matrix.html (default: results)")
+    p_report.set_defaults(func=cmd_report)
+
+    p_cases = sub.add_parser("cases", help="list the cases (validates every case.toml)")
+    p_cases.set_defaults(func=cmd_cases)
+    return top
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return int(args.func(args, argv))
+    except (InputError, MetadataError, pypi.ReleaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: every cell finished so far is in the result file", file=sys.stderr)
+        return 130

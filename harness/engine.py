@@ -1,0 +1,130 @@
+"""Running cells: environments built once per (interpreter, requirement set) and shared,
+cells run in parallel up to ``jobs`` at a time, each cell's record written as it finishes.
+
+Cells can run side by side because each has its own temp dir, process group and ports from
+the kernel; nothing one cell leaks is visible to another.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import expectations, runner, venvs, verdict
+from .plan import PLATFORM, Planned
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Engine:
+    envs_dir: Path
+    backend: str = venvs.DEFAULT_BACKEND
+    jobs: int = 1
+    on_cell: Callable[[dict[str, Any]], None] = lambda cell: None
+    _locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _dists: dict[str, dict[str, str]] = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def _env(self, planned: Planned) -> tuple[venvs.Env, dict[str, str]]:
+        assert planned.interpreter is not None
+        key = venvs.env_key(planned.interpreter.path, list(planned.requirements), self.backend)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            env = venvs.ensure(self.envs_dir / f"py{planned.cell.python}-{key}",
+                               planned.interpreter.path, list(planned.requirements), self.backend)
+            if key not in self._dists:
+                self._dists[key] = venvs.distributions(env.python)
+        return env, self._dists[key]
+
+    def run_cell(self, planned: Planned, work_root: Path) -> dict[str, Any]:
+        cell = planned.cell
+        started = time.monotonic()
+        record = _skeleton(planned)
+        if planned.skip:
+            record.update(outcome=verdict.SKIP, reason=planned.skip)
+            return _finish(record, planned, started)
+        try:
+            env, record["distributions"] = self._env(planned)
+        except venvs.EnvError as exc:
+            record.update(outcome=verdict.ERROR, reason=f"environment: {exc}")
+            return _finish(record, planned, started)
+        launch = runner.Launch(
+            python=str(env.python), script=cell.check.reproducer, args=cell.check.args,
+            timeout=cell.check.timeout, variant=cell.variant.name, patch=cell.variant.patch,
+            workaround=cell.variant.workaround, env=cell.check.env,
+        )
+        verdicts, runs = [], []
+        for _ in range(cell.check.repeat):
+            result = runner.run(launch, work_root)
+            judged = verdict.judge_run(result, cell.check, cell.variant)
+            verdicts.append(judged)
+            runs.append(_run_evidence(result, judged))
+        record["outcome"], record["reason"] = verdict.combine(verdicts)
+        record["evidence"] = {"runs": runs}
+        return _finish(record, planned, started)
+
+    def run(self, plan: list[Planned]) -> list[dict[str, Any]]:
+        """Run every planned cell; records come back in the order of the plan."""
+        work_root = Path(tempfile.mkdtemp(prefix="leak-corpus-"))
+        pool = ThreadPoolExecutor(max_workers=max(1, self.jobs))
+        try:
+            futures = [pool.submit(self._run_and_report, p, work_root) for p in plan]
+            return [f.result() for f in futures]
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            runner.terminate_all()
+            raise
+        finally:
+            pool.shutdown(wait=True)
+            shutil.rmtree(work_root, ignore_errors=True)
+
+    def _run_and_report(self, planned: Planned, work_root: Path) -> dict[str, Any]:
+        record = self.run_cell(planned, work_root)
+        self.on_cell(record)
+        return record
+
+
+def _skeleton(planned: Planned) -> dict[str, Any]:
+    cell = planned.cell
+    return {
+        "case": cell.case.id, "check": cell.check.name, "variant": cell.variant.name,
+        "release": cell.release,
+        "python": planned.interpreter.version if planned.interpreter else None,
+        "python_requested": cell.python, "os": PLATFORM,
+        "upstream": {"package": cell.case.package, "version": planned.upstream},
+        "evidence_kind": cell.check.evidence, "evidence": {"runs": []}, "distributions": {},
+    }
+
+
+def _finish(record: dict[str, Any], planned: Planned, started: float) -> dict[str, Any]:
+    rule = None
+    version, python = record["upstream"]["version"], record["python"]
+    if version and python:
+        rule = expectations.expected(planned.cell.case, record["check"], record["variant"],
+                                     version, python, PLATFORM)
+    record["expected"] = rule.outcome if rule else None
+    record["expected_why"] = rule.why if rule else None
+    record["agrees"] = verdict.agrees(record["outcome"], record["expected"])
+    record["duration_s"] = round(time.monotonic() - started, 3)
+    return record
+
+
+def _run_evidence(result: runner.RunResult, judged: verdict.RunVerdict) -> dict[str, Any]:
+    return {
+        "outcome": judged.outcome,
+        "reason": judged.reason,
+        "exit_code": result.exit_code,
+        "duration_s": result.duration_s,
+        "findings": judged.findings,
+        "recorded": result.observation.evidence,
+        "leftovers": list(result.observation.leftovers[:50]),
+        "stderr_tail": result.observation.stderr[-4000:],
+    }

@@ -1,0 +1,60 @@
+"""Finding CPython interpreters: on PATH (``python3.X``) and in pyenv's versions folder.
+
+pyenv's shims answer on PATH for versions that are not the global one only to say they are
+not active, so every candidate is asked for its version before it is used.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    requested: str  # "3.11"
+    path: str
+    version: str  # "3.11.7"
+
+
+def _pyenv_root() -> Path:
+    return Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+
+
+def _candidates(minor: str) -> list[str]:
+    exe = f"python{minor}.exe" if sys.platform == "win32" else f"python{minor}"
+    found = []
+    on_path = shutil.which(exe)
+    if on_path:
+        found.append(on_path)
+    versions = _pyenv_root() / "versions"
+    if versions.is_dir():
+        for folder in sorted(versions.glob(f"{minor}.*"), reverse=True):
+            if folder.name.count(".") == 2 and folder.name.rsplit(".", 1)[1].isdigit():
+                found.append(str(folder / "bin" / exe))
+    return found
+
+
+def _version_of(path: str) -> str | None:
+    try:
+        out = subprocess.run(
+            [path, "-I", "-c", "import platform; print(platform.python_version())"],
+            capture_output=True, text=True, timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+@lru_cache(maxsize=None)
+def find(minor: str) -> Interpreter | None:
+    """The interpreter for ``minor`` ("3.11"), or None when none that runs is installed."""
+    for path in _candidates(minor):
+        version = _version_of(path)
+        if version and ".".join(version.split(".")[:2]) == minor:
+            return Interpreter(minor, path, version)
+    return None

@@ -1,0 +1,99 @@
+"""From case metadata to cells, and from a cell to what it needs to run (or why it cannot).
+
+A cell is one (case, check, variant, release, Python). Resolving it finds the interpreter,
+turns ``latest`` into a release, and checks the release's Requires-Python and the platform;
+a cell that cannot run gets a ``skip`` with the reason instead.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import interpreters, pypi
+from .interpreters import Interpreter
+from .metadata import LATEST, Case, Check, MetadataError, Variant
+
+PLATFORM = "win32" if sys.platform == "win32" else sys.platform.rstrip("0123456789")
+PSUTIL_PROBES = {"open_fds"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    case: Case
+    check: Check
+    variant: Variant
+    release: str  # a version, or "latest"
+    python: str  # "3.11"
+
+    @property
+    def name(self) -> str:
+        return f"{self.case.id}/{self.check.name}/{self.variant.name}@{self.release} py{self.python}"
+
+
+@dataclass(frozen=True)
+class Planned:
+    cell: Cell
+    interpreter: Interpreter | None = None
+    upstream: str | None = None
+    requirements: tuple[str, ...] = ()
+    skip: str | None = None
+
+
+def cells(cases: list[Case], pythons: list[str], variant: str | None = None,
+          check: str | None = None, release: str | None = None) -> list[Cell]:
+    """Every cell of the cases; ``variant``/``check`` select, ``release`` replaces releases."""
+    found = []
+    for case in cases:
+        if variant is not None and variant not in case.variants:
+            raise MetadataError(f"{case.id} has no variant {variant!r} "
+                                f"(known: {', '.join(case.variants)})")
+        if check is not None and check not in case.checks:
+            raise MetadataError(f"{case.id} has no check {check!r} "
+                                f"(known: {', '.join(case.checks)})")
+        for var in case.variants.values():
+            if variant is not None and var.name != variant:
+                continue
+            for chk in case.checks.values():
+                if (check is not None and chk.name != check) or (
+                        var.checks is not None and chk.name not in var.checks):
+                    continue
+                for rel in ((release,) if release else var.releases):
+                    found.extend(Cell(case, chk, var, rel, py) for py in pythons)
+    return found
+
+
+def _platform_skip(cell: Cell) -> str | None:
+    for scope, platforms in (("the leak", cell.case.platforms), ("this check", cell.check.platforms)):
+        if platforms is not None and PLATFORM not in platforms:
+            return f"not applicable on {PLATFORM}: {scope} exists on {', '.join(platforms)} only"
+    return None
+
+
+def resolve(cell: Cell, cache_dir: Path | None = None) -> Planned:
+    """What the cell needs to run, or the reason it is skipped. Raises pypi.ReleaseError for
+    a release that does not exist: that is bad input, not a skip."""
+    skip = _platform_skip(cell)
+    if skip:
+        return Planned(cell, skip=skip)
+    package = cell.case.package
+    if cell.release != LATEST:
+        release = pypi.release(package, cell.release, cache_dir)  # fails loudly when unknown
+    interpreter = interpreters.find(cell.python)
+    if interpreter is None:
+        return Planned(cell, skip=f"Python {cell.python} is not installed here "
+                                  f"(looked on PATH and in pyenv's versions folder)")
+    if cell.release == LATEST:
+        newest = pypi.newest_for(package, interpreter.version, cache_dir)
+        if newest is None:
+            return Planned(cell, interpreter, skip=f"no release of {package} supports "
+                                                   f"Python {interpreter.version}")
+        release = newest
+    if not release.supports(interpreter.version):
+        return Planned(cell, interpreter, str(release.version),
+                       skip=f"{package} {release.version} requires Python "
+                            f"{release.requires_python}, not {interpreter.version}")
+    extra = ["psutil"] if any(p.name in PSUTIL_PROBES for p in cell.check.probes) else []
+    requirements = (f"{package}=={release.version}", *cell.check.requires,
+                    *cell.variant.requires, *extra)
+    return Planned(cell, interpreter, str(release.version), requirements)

@@ -1,0 +1,114 @@
+"""Upstream releases from PyPI's JSON API: which exist, which Python each supports, and
+which is the newest for a given Python.
+
+Answers are cached for the run (and on disk for an hour, so reruns do not ask again).
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+INDEX = os.environ.get("CORPUS_PYPI_JSON", "https://pypi.org/pypi")
+CACHE_SECONDS = 3600
+
+
+class ReleaseError(LookupError):
+    """An upstream release that does not exist, or a package PyPI does not know."""
+
+
+@dataclass(frozen=True)
+class Release:
+    version: Version
+    requires_python: SpecifierSet | None
+    yanked: bool
+
+    def supports(self, python: str) -> bool:
+        return self.requires_python is None or self.requires_python.contains(
+            python, prereleases=True
+        )
+
+
+_lock = threading.Lock()
+_memory: dict[str, dict[str, Release]] = {}
+
+
+def _fetch(package: str, cache_dir: Path | None) -> dict:
+    name = canonicalize_name(package)
+    cached = cache_dir / f"{name}.json" if cache_dir else None
+    if cached and cached.is_file() and time.time() - cached.stat().st_mtime < CACHE_SECONDS:
+        return json.loads(cached.read_text())
+    try:
+        with urllib.request.urlopen(f"{INDEX}/{name}/json", timeout=60) as answer:
+            data = json.load(answer)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            raise ReleaseError(f"PyPI has no package named {package!r}") from exc
+        raise
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data))
+        os.replace(tmp, cached)
+    return data
+
+
+def _parse(data: dict) -> dict[str, Release]:
+    releases: dict[str, Release] = {}
+    for text, files in data["releases"].items():
+        try:
+            version = Version(text)
+        except InvalidVersion:
+            continue
+        if not files:
+            continue
+        requires = next((f["requires_python"] for f in files if f.get("requires_python")), None)
+        try:
+            spec = SpecifierSet(requires) if requires else None
+        except InvalidSpecifier:
+            spec = None
+        releases[str(version)] = Release(version, spec, all(f.get("yanked") for f in files))
+    return releases
+
+
+def releases(package: str, cache_dir: Path | None = None) -> dict[str, Release]:
+    """Every release of package on PyPI, by normalised version string."""
+    key = canonicalize_name(package)
+    with _lock:
+        if key not in _memory:
+            _memory[key] = _parse(_fetch(package, cache_dir))
+        return _memory[key]
+
+
+def release(package: str, version: str, cache_dir: Path | None = None) -> Release:
+    """The release ``version`` of package, or a ReleaseError that says what exists."""
+    known = releases(package, cache_dir)
+    try:
+        found = known.get(str(Version(version)))
+    except InvalidVersion:
+        found = None
+    if found is None:
+        newest = max((r.version for r in known.values() if not r.version.is_prerelease),
+                     default=None)
+        raise ReleaseError(
+            f"{package} has no release {version!r} on PyPI (newest release: {newest})"
+        )
+    return found
+
+
+def newest_for(package: str, python: str, cache_dir: Path | None = None) -> Release | None:
+    """The newest final, non-yanked release of package that supports ``python`` ("3.11.7")."""
+    candidates = [
+        r for r in releases(package, cache_dir).values()
+        if not r.version.is_prerelease and not r.yanked and r.supports(python)
+    ]
+    return max(candidates, key=lambda r: r.version, default=None)

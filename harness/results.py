@@ -1,0 +1,121 @@
+"""Result files: one JSON document per run, in a public format with a JSON Schema
+(``schema/results.schema.json``), written again atomically after every cell so that an
+interrupted run keeps every cell it finished."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .plan import PLATFORM
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((Path(__file__).parent / "schema" / "results.schema.json").read_text())
+SCHEMA_NAME, SCHEMA_VERSION = "leak-corpus/results", 1
+STDERR_TAIL = 4000
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _corpus_commit() -> dict[str, Any]:
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        except OSError:
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
+
+
+def new_run(command: str, venv_backend: str) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_NAME,
+        "schema_version": SCHEMA_VERSION,
+        "run": {
+            "started": now(),
+            "finished": None,
+            "complete": False,
+            "host": {"os": PLATFORM, "platform": platform.platform(), "machine": platform.machine(),
+                     "node": platform.node(), "cpus": os.cpu_count() or 1},
+            "corpus": _corpus_commit(),
+            "command": command,
+            "venv_backend": venv_backend,
+        },
+        "cells": [],
+    }
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace path with text in one step: a reader sees the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def validate(document: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError if document is not a valid result file."""
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+
+
+class RunWriter:
+    """Holds one run's document and writes it to disk after every cell."""
+
+    def __init__(self, path: Path, document: dict[str, Any]) -> None:
+        self.path = path
+        self.document = document
+        self._lock = threading.Lock()
+        self._flush()
+
+    def _flush(self) -> None:
+        write_atomic(self.path, json.dumps(self.document, indent=1, sort_keys=True) + "\n")
+
+    def add(self, cell: dict[str, Any]) -> None:
+        with self._lock:
+            self.document["cells"].append(cell)
+            self._flush()
+
+    def finish(self) -> None:
+        with self._lock:
+            self.document["cells"].sort(key=cell_sort_key)
+            self.document["run"]["finished"] = now()
+            self.document["run"]["complete"] = True
+            validate(self.document)
+            self._flush()
+
+
+def cell_sort_key(cell: dict[str, Any]) -> tuple[str, ...]:
+    return (cell["case"], cell["check"], cell["variant"], cell["release"], cell["os"],
+            cell["python_requested"].zfill(5))
+
+
+def load(path: Path) -> dict[str, Any]:
+    """A result file, validated; a bad one is a ValueError that names it."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        validate(document)
+    except (OSError, ValueError, jsonschema.ValidationError) as exc:
+        message = exc.message if isinstance(exc, jsonschema.ValidationError) else str(exc)
+        raise ValueError(f"{path}: not a valid result file: {message}") from None
+    return document
+
+
+def stamp_name() -> str:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{PLATFORM}-{os.getpid()}.json"

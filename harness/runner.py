@@ -1,0 +1,185 @@
+"""Running one reproducer once: a fresh interpreter, a private temp dir, its own process
+group, a timeout that kills the whole group, and stdout and stderr read to EOF.
+
+Every process the run starts inherits a marker in its environment, so the ones that left the
+process group (a server started in a new session) are found and killed too. Whatever is still
+alive once the reproducer has exited and its output has closed is reported as a stray process:
+the run is not trusted, and nothing is left in the process table.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from .child import EVIDENCE_ENV, PATCH_ENV, VARIANT_ENV, WORKAROUND_ENV
+from .probes import Observation
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOT = Path(__file__).resolve().parent / "boot"
+MARKER_ENV = "CORPUS_RUN_MARKER"
+GRACE_SECONDS = 10.0
+# Set by the user's shell, these would change what the reproducer sees (PYTHONWARNINGS=ignore
+# silences the resource tracker, for one). The cell decides them, not the caller.
+SCRUBBED = ("PYTHONWARNINGS", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONDEVMODE",
+            "PYTHONSAFEPATH", "VIRTUAL_ENV", "PYTHONUSERBASE", "PYTHONNOUSERSITE")
+
+
+_active: dict[str, subprocess.Popen[bytes]] = {}
+_active_lock = threading.Lock()
+
+
+def terminate_all() -> None:
+    """Kill every run still going (the harness was interrupted)."""
+    with _active_lock:
+        running = list(_active.items())
+    for marker, popen in running:
+        _kill_all(popen, marker)
+
+
+@dataclass(frozen=True)
+class Launch:
+    python: str
+    script: Path
+    args: tuple[str, ...] = ()
+    timeout: float = 120.0
+    variant: str = ""
+    patch: Path | None = None
+    workaround: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    observation: Observation
+    exit_code: int | None
+    timed_out: bool
+    stray: tuple[str, ...]
+    duration_s: float
+
+
+def _environment(launch: Launch, cell_dir: Path, marker: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    tmp, runtime = cell_dir / "tmp", cell_dir / "run"
+    env.update({
+        "TMPDIR": str(tmp), "TEMP": str(tmp), "TMP": str(tmp),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(BOOT)]),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONIOENCODING": "utf-8",
+        EVIDENCE_ENV: str(cell_dir / "evidence.json"),
+        VARIANT_ENV: launch.variant,
+        MARKER_ENV: marker,
+    })
+    env.pop(PATCH_ENV, None)
+    env.pop(WORKAROUND_ENV, None)
+    if launch.patch:
+        env[PATCH_ENV] = str(launch.patch)
+    if launch.workaround:
+        env[WORKAROUND_ENV] = str(launch.workaround)
+    env.update(launch.env)
+    return env
+
+
+def _marked(marker: str) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get(MARKER_ENV) == marker:
+                found.append(proc)
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+def _describe(proc: psutil.Process) -> str:
+    try:
+        return f"{proc.pid} {' '.join(proc.cmdline())[:200]}"
+    except psutil.Error:
+        return str(proc.pid)
+
+
+def _kill_all(popen: subprocess.Popen[bytes], marker: str) -> list[str]:
+    """Kill the run's process group and every marked process; describe what was alive."""
+    alive = [p for p in _marked(marker) if p.pid != popen.pid]
+    described = [_describe(p) for p in alive]
+    if sys.platform != "win32":
+        try:
+            os.killpg(popen.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if popen.poll() is None:
+        popen.kill()
+    for proc in alive:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(alive, timeout=GRACE_SECONDS)
+    return described
+
+
+def _read_evidence(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def run(launch: Launch, work_root: Path) -> RunResult:
+    """Run the reproducer once; the run's private folder is gone when this returns."""
+    cell_dir = Path(tempfile.mkdtemp(prefix="cell-", dir=work_root))
+    (cell_dir / "tmp").mkdir()
+    (cell_dir / "run").mkdir(mode=0o700)
+    marker = uuid.uuid4().hex
+    options: dict[str, Any] = (
+        {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}  # type: ignore[attr-defined]
+        if sys.platform == "win32" else {"start_new_session": True}
+    )
+    started = time.monotonic()
+    try:
+        popen = subprocess.Popen(
+            [launch.python, str(launch.script), *launch.args],
+            cwd=cell_dir, env=_environment(launch, cell_dir, marker),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            **options,
+        )
+        with _active_lock:
+            _active[marker] = popen
+        timed_out = False
+        try:
+            out, err = popen.communicate(timeout=launch.timeout)
+            stray = _kill_all(popen, marker)
+        except subprocess.TimeoutExpired:
+            # Either the reproducer hung, or it exited and something it started holds its
+            # output open: both are killed, and both make the run untrustworthy.
+            timed_out = popen.poll() is None
+            stray = _kill_all(popen, marker)
+            out, err = popen.communicate()
+        duration = time.monotonic() - started
+        leftovers = tuple(sorted(os.listdir(cell_dir / "tmp")))
+        observation = Observation(
+            evidence=_read_evidence(cell_dir / "evidence.json"),
+            stdout=out.decode("utf-8", "replace"),
+            stderr=err.decode("utf-8", "replace"),
+            leftovers=leftovers,
+        )
+        return RunResult(observation, None if timed_out else popen.returncode, timed_out,
+                         tuple(stray), round(duration, 3))
+    finally:
+        with _active_lock:
+            _active.pop(marker, None)
+        shutil.rmtree(cell_dir, ignore_errors=True)

@@ -1,0 +1,73 @@
+"""Sessions of the leak corpus. The engine lives in ``harness/``; these only call it.
+
+Every session runs the harness from one shared environment (``.nox/harness``, built with uv
+from pyproject.toml and reused while pyproject.toml is unchanged). The cells' environments are
+the harness's business: one per interpreter and requirement set, so the sessions here make
+none of their own (``venv_backend="none"``).
+
+Missing interpreters: nox makes them an error when ``CI`` is set. Here no session asks nox for
+an interpreter; the harness finds them (PATH and pyenv) and records a cell whose Python is not
+installed as ``skip`` with the reason, on CI and off it alike.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # nox does not put the noxfile's folder on sys.path
+
+from harness import venvs  # noqa: E402  (standard library and nox only)
+
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+PYTHONS = PYPROJECT["tool"]["corpus"]["pythons"]
+CASES = sorted(p.parent.name for p in (ROOT / "cases").glob("*/case.toml"))
+
+nox.options.sessions = ["all"]
+nox.options.error_on_missing_interpreters = False
+
+
+def _harness(session: nox.Session, *args: str) -> None:
+    requirements = [*PYPROJECT["project"]["dependencies"],
+                    *nox.project.dependency_groups(PYPROJECT, "test")]
+    env = venvs.ensure(ROOT / ".nox" / "harness", sys.executable, requirements)
+    session.run(str(env.python), *args, external=True)
+
+
+@nox.session(venv_backend="none")
+def all(session: nox.Session) -> None:  # noqa: A001 (the command users type)
+    """Every case x variant x Python, then the matrix report in results/."""
+    _harness(session, "-m", "harness", "all", *session.posargs)
+
+
+for _case in CASES:
+
+    @nox.session(name=_case, venv_backend="none", tags=[_case], default=False)
+    def _one_case(session: nox.Session, case: str = _case) -> None:
+        _harness(session, "-m", "harness", "all", "--case", case, *session.posargs)
+
+    _one_case.__doc__ = f"One case, {_case}, across its variants and Pythons."
+
+
+@nox.session(venv_backend="none", default=False)
+@nox.parametrize("python", PYTHONS)
+def run(session: nox.Session) -> None:
+    """One case on one Python: nox -s run -p 3.11 -- CASE [--variant V] [--upstream PKG==VER]."""
+    if not session.posargs:
+        session.error("usage: nox -s run -p 3.11 -- CASE [--variant V] [--check C] "
+                      "[--upstream PKG==VER] [--json FILE]")
+    _harness(session, "-m", "harness", "run", "--python", str(session.python), *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
+def report(session: nox.Session) -> None:
+    """The matrix rebuilt from result files (default: results/baseline/*.json)."""
+    _harness(session, "-m", "harness", "report", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
+def tests(session: nox.Session) -> None:
+    """The corpus's own tests: probes against synthetic leaks, the runner, a real slice."""
+    _harness(session, "-m", "pytest", *session.posargs)
