@@ -19,7 +19,7 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # nox does not put the noxfile's folder on sys.path
 
-from harness import venvs  # noqa: E402  (standard library and nox only)
+from harness import scratch, venvs  # noqa: E402  (standard library and nox only)
 
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 PYTHONS = PYPROJECT["tool"]["corpus"]["pythons"]
@@ -32,8 +32,9 @@ nox.options.error_on_missing_interpreters = False
 def _harness(session: nox.Session, *args: str) -> None:
     requirements = [*PYPROJECT["project"]["dependencies"],
                     *nox.project.dependency_groups(PYPROJECT, "test")]
-    env = venvs.ensure(ROOT / ".nox" / "harness", sys.executable, requirements)
-    session.run(str(env.python), *args, external=True)
+    with scratch.private_tmpdir():  # uv and pytest write there, not to the machine's /tmp
+        env = venvs.ensure(ROOT / ".nox" / "harness", sys.executable, requirements)
+        session.run(str(env.python), *args, external=True)
 
 
 @nox.session(venv_backend="none")

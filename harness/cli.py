@@ -21,7 +21,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from . import metadata, plan, pypi, report, results, venvs
+from . import metadata, plan, pypi, report, results, scratch, venvs
 from .engine import Engine
 from .metadata import Case, MetadataError
 
@@ -211,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        return int(args.func(args, argv))
+        with scratch.private_tmpdir():
+            return int(args.func(args, argv))
     except (InputError, MetadataError, pypi.ReleaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -20,6 +20,10 @@ from nox import virtualenv as nox_venv
 
 DEFAULT_BACKEND = "uv|virtualenv"
 STAMP = "corpus-env.json"
+# nox finds uv lazily, through sysconfig, which is not safe to initialise from several
+# threads at once: settle it here, once, before any cell thread asks.
+_HAS_UV, _UV, _ = nox_venv.find_uv()
+nox_venv.OPTIONAL_VENVS  # noqa: B018
 
 
 class EnvError(RuntimeError):
@@ -58,8 +62,7 @@ def install(env: Env, requirements: list[str]) -> None:
     if not requirements:
         return
     if env.backend == "uv":
-        _, uv, _ = nox_venv.find_uv()
-        _run([uv, "pip", "install", "--quiet", "--python", str(env.python), *requirements])
+        _run([_UV, "pip", "install", "--quiet", "--python", str(env.python), *requirements])
     else:
         _run([str(env.python), "-m", "pip", "install", "--quiet",
               "--disable-pip-version-check", *requirements])

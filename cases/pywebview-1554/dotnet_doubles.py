@@ -387,6 +387,19 @@ class Uri(str):
     pass
 
 
+class Environment:
+    """System.Environment: special folders under the temp dir (named so that no "tmp*" glob
+    matches them; pywebview only creates one when private mode is off)."""
+
+    SpecialFolder = Auto("Environment.SpecialFolder")
+
+    @staticmethod
+    def GetFolderPath(folder: Any) -> str:
+        import tempfile
+
+        return os.path.join(tempfile.gettempdir(), "Windows-" + str(folder).split(".")[-1].rstrip(">"))
+
+
 class CoreWebView2CreationProperties(_Net):
     def __init__(self) -> None:
         self.UserDataFolder: Optional[str] = None
@@ -611,7 +624,7 @@ def install() -> None:
         "clr": clr,
         "winreg": _winreg(),
         "System": _Module(
-            "System", Func=delegate, Action=delegate, Convert=Convert, Uri=Uri,
+            "System", Func=delegate, Action=delegate, Convert=Convert, Uri=Uri, Environment=Environment,
             String=str, Object=object, Type=object,
         ),
         "System.Windows": _Module("System.Windows", Forms=winforms),

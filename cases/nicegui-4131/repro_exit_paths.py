@@ -1,0 +1,155 @@
+"""nicegui-4131, the smallest trigger: import NiceGUI under spawn, then leave abruptly.
+
+Usage: repro_exit_paths.py [--after-exit-function] PATH [PATH ...]
+with PATH one of `os_exit`, `signal` (SIGTERM, default action), `execv` (replace the process
+image with `python -c ...`).
+
+Trigger: for each PATH, a fresh interpreter (its own process group) sets the start method to
+spawn, imports NiceGUI and leaves by that path. On affected releases the import creates
+multiprocessing queues whose named semaphores, under spawn or forkserver, are registered with
+the resource tracker; none of the three paths runs multiprocessing's exit handling, so the
+tracker (a separate process that outlives the interpreter) reports them and unlinks them.
+`os.execv` is no different from the other two: the tracker's pipe is close-on-exec, so the
+tracker sees the same end of file. With `--after-exit-function` the child first calls
+`multiprocessing.util._exit_function()` (what a normal exit runs), which releases them.
+In a workaround cell the child calls the workaround's release function before leaving.
+
+Evidence per path: the child's exit status, the number of named semaphores awaiting release
+just before it left (from multiprocessing's finalizer registry), the tracker's count and lines
+(the child's stderr, read to EOF and re-emitted on our stderr for the `leaked_semaphores`
+probe), and on Linux the semaphore names left in /dev/shm afterwards.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from typing import Dict, List, Optional
+
+from harness import child
+
+LEAK_RE = re.compile(r"There appear to be (\d+) leaked semaphore objects")
+PATHS = ("os_exit", "signal", "execv")
+TIMEOUT = 60.0
+
+# argv: PATH, "1" to call multiprocessing.util._exit_function() first, else "0".
+CHILD = '''\
+import multiprocessing
+import multiprocessing.synchronize
+import multiprocessing.util
+import os
+import signal
+import sys
+
+multiprocessing.set_start_method("spawn", force=True)
+import nicegui
+
+
+
+def pending_semaphores():
+    """Named semaphores whose release (unlink, unregister) is still due at exit."""
+    cleanup = multiprocessing.synchronize.SemLock._cleanup
+    return sum(1 for finalizer in list(multiprocessing.util._finalizer_registry.values())
+               if getattr(finalizer, "_callback", None) is cleanup)
+
+
+path, exit_function_first = sys.argv[1], sys.argv[2] == "1"
+after_import = pending_semaphores()
+if os.environ.get("CORPUS_WORKAROUND"):
+    from harness import child
+    child.workaround().release_multiprocessing_resources()
+if exit_function_first:
+    multiprocessing.util._exit_function()
+print("corpus-child: nicegui %s imported, start method %s, semaphores pending: %d after import, "
+      "%d when leaving, pid %d" % (nicegui.__version__, multiprocessing.get_start_method(),
+                                  after_import, pending_semaphores(), os.getpid()), flush=True)
+sys.stderr.flush()
+if path == "os_exit":
+    os._exit(0)
+elif path == "signal":
+    os.kill(os.getpid(), signal.SIGTERM)
+    signal.pause()
+elif path == "execv":
+    os.execv(sys.executable, [sys.executable, "-c",
+             "import os; print('corpus-child: new image, pid %d' % os.getpid(), flush=True)"])
+raise SystemExit("unknown path %r" % path)
+'''
+
+
+def shm_semaphores() -> Optional[List[str]]:
+    if not os.path.isdir("/dev/shm"):
+        return None
+    return sorted(name for name in os.listdir("/dev/shm") if name.startswith("sem.mp-"))
+
+
+def end_group(pgid: int) -> bool:
+    """Wait for the child's process group to be gone; kill it if it lingers."""
+    deadline = time.monotonic() + 10.0
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.05)
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    return True
+
+
+def run_path(path: str, exit_function_first: bool) -> Dict[str, object]:
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, path, "1" if exit_function_first else "0"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        # Both pipes reach EOF only when the child and its resource tracker are gone.
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        killed = end_group(proc.pid)
+    stdout, stderr = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+    sys.stderr.write(stderr)  # re-emitted for the leaked_semaphores probe
+    sys.stderr.flush()
+    reports = [line for line in stdout.splitlines() if line.startswith("corpus-child:")]
+    child.control("child-imported-nicegui:" + path, any("imported" in line for line in reports))
+    child.trigger("spawn, import nicegui, %sleave by %s (exit status %s)"
+                  % ("multiprocessing.util._exit_function(), " if exit_function_first else "",
+                     path, proc.returncode))
+    return {
+        "returncode": proc.returncode,
+        "child_reports": reports,
+        "tracker_leaked_semaphores": sum(int(m.group(1)) for m in LEAK_RE.finditer(stderr)),
+        "tracker_lines": [line for line in stderr.splitlines()
+                          if "resource_tracker" in line or "leaked semaphore" in line],
+        "group_killed_at_end": killed,
+    }
+
+
+def main(argv: List[str]) -> int:
+    from importlib.metadata import version
+
+    exit_function_first = "--after-exit-function" in argv
+    paths = [arg for arg in argv if not arg.startswith("--")]
+    if not paths or any(path not in PATHS for path in paths):
+        sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
+        return 2
+    child.record("python", sys.version.split()[0])
+    child.record("nicegui_version", version("nicegui"))
+    child.record("variant", child.variant())
+    child.record("exit_function_first", exit_function_first)
+    shm_before = shm_semaphores()
+    results = {path: run_path(path, exit_function_first) for path in paths}
+    child.record("paths", results)
+    shm_after = shm_semaphores()
+    if shm_before is not None and shm_after is not None:
+        child.record("shm_semaphores_left", sorted(set(shm_after) - set(shm_before)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,79 @@
+"""Every probe against a synthetic leak it must catch and a clean twin it must pass, each
+run for real through the cell runner in a fresh interpreter."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from harness import probes
+from harness.probes import Observation
+
+from .conftest import make_check
+
+CASES = {
+    "temp_leftovers": ("temp_files.py", {"glob": "synthetic-*"}),
+    "warnings": ("resource_warning.py", {"category": "ResourceWarning",
+                                         "match": "Implicitly cleaning up"}),
+    "never_awaited": ("never_awaited.py", {"name": r"PersistentDict\.backup"}),
+    "leaked_semaphores": ("semaphores.py", {}),
+    "gc_survivors": ("survivors.py", {"label": "owners"}),
+    "callbacks_not_run": ("callbacks.py", {"label": "close"}),
+    "open_fds": ("descriptors.py", {"label": "files"}),
+    "state_lost": ("state.py", {"label": "disk"}),
+}
+
+
+def test_every_registered_probe_has_a_synthetic_pair() -> None:
+    assert set(CASES) == set(probes.PROBES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("mode", ["leak", "clean"])
+def test_probe_catches_the_leak_and_passes_the_clean_twin(judge, name: str, mode: str) -> None:
+    if name == "leaked_semaphores" and sys.platform == "win32":
+        pytest.skip("the resource tracker does not track semaphores on Windows")
+    script, params = CASES[name]
+    result, verdict = judge(make_check(script, mode, [(name, params)]))
+    assert verdict.outcome == mode, (verdict.reason, result.observation.stderr)
+    finding = verdict.findings[name]
+    assert finding["outcome"] == mode
+    assert result.observation.evidence["trigger"]
+
+
+def test_never_awaited_ignores_other_coroutines(judge) -> None:
+    _, verdict = judge(make_check("never_awaited.py", "clean",
+                                  [("never_awaited", {"name": r"PersistentDict\.backup"})]))
+    assert verdict.findings["never_awaited"]["other_never_awaited"] == ["Outbox.loop"]
+
+
+@pytest.mark.parametrize("name, params, key", [
+    ("gc_survivors", {"label": "x"}, "gc"),
+    ("callbacks_not_run", {"label": "x"}, "callbacks"),
+    ("open_fds", {"label": "x"}, "fds"),
+    ("state_lost", {"label": "x"}, "state"),
+])
+def test_probe_without_its_evidence_is_an_error(name: str, params: dict, key: str) -> None:
+    finding = probes.assess(name, Observation({"trigger": ["ran"]}), params)
+    assert finding.outcome == probes.ERROR
+    assert key in finding.summary
+
+
+def test_nothing_tracked_is_an_error_not_clean() -> None:
+    observation = Observation({"gc": {"owners": {"tracked": 0, "survived": 0}}})
+    assert probes.assess("gc_survivors", observation, {"label": "owners"}).outcome == probes.ERROR
+
+
+def test_tracker_counts_are_read_whatever_the_line_prefix() -> None:
+    stderr = ("/usr/lib/python3.8/multiprocessing/resource_tracker.py:216: UserWarning: "
+              "resource_tracker: There appear to be 11 leaked semaphore objects to clean up at "
+              "shutdown\n  warnings.warn('resource_tracker: There appear to be %d '\n")
+    finding = probes.assess("leaked_semaphores", Observation({}, stderr=stderr), {})
+    assert (finding.outcome, finding.data["count"]) == (probes.LEAK, 11)
+
+
+@pytest.mark.parametrize("name, params", [("nope", {}), ("gc_survivors", {}),
+                                          ("temp_leftovers", {"pattern": "x"})])
+def test_validate_rejects_unknown_probes_and_parameters(name: str, params: dict) -> None:
+    with pytest.raises(ValueError):
+        probes.validate(name, params)
