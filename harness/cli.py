@@ -27,8 +27,6 @@ from .metadata import Case, MetadataError
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
-BASELINE = RESULTS / "baseline"
-RUNS = RESULTS / "runs"
 ENVS = ROOT / ".nox" / "cells"
 PYPI_CACHE = ROOT / ".nox" / "pypi"
 
@@ -78,23 +76,25 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     cases = ([metadata.load_case(c) for c in args.case] if args.case else metadata.load_all())
     pythons = args.python or configured_pythons()
     cells = plan.cells(cases, pythons)
-    path = RUNS / results.stamp_name()
+    out = Path(args.results).resolve()
+    path = out / "runs" / results.stamp_name()
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
     print(f"{len(cells)} cells from {len(cases)} case(s) on Python {', '.join(pythons)}; "
-          f"writing {path.relative_to(ROOT)}", flush=True)
+          f"writing {path}", flush=True)
     _execute(cells, args, writer)
     documents = [writer.document]
     if not args.case:
         # The matrix keeps the other OSes' baselines beside this run.
-        documents += [results.load(p) for p in sorted(BASELINE.glob("*.json"))
+        documents += [results.load(p) for p in sorted((out / "baseline").glob("*.json"))
                       if p.stem != plan.PLATFORM]
-        for written in report.write(report.merge(documents), RESULTS):
-            print(f"wrote {written.relative_to(ROOT)}")
+        for written in report.write(report.merge(documents), out):
+            print(f"wrote {written}")
     if args.save_baseline:
         if args.case or args.python:
             raise InputError("--save-baseline takes a full run (no --case or --python)")
-        results.write_atomic(BASELINE / f"{plan.PLATFORM}.json", path.read_text())
-        print(f"saved the baseline results/baseline/{plan.PLATFORM}.json")
+        baseline = out / "baseline" / f"{plan.PLATFORM}.json"
+        results.write_atomic(baseline, path.read_text())
+        print(f"saved the baseline {baseline}")
     matrix = report.merge([writer.document])
     print(report.summary(matrix))
     return 1 if matrix.disagreements else 0
@@ -123,7 +123,8 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     if not cells:
         raise InputError(f"no cell of {case.id} matches --variant {args.variant} "
                          f"--check {args.check}")
-    target = Path(args.json).resolve() if args.json else RUNS / results.stamp_name()
+    target = (Path(args.json).resolve() if args.json
+              else Path(args.results).resolve() / "runs" / results.stamp_name())
     writer = results.RunWriter(target, results.new_run(_command_line(argv), args.venv_backend))
     _execute(cells, args, writer)
     for cell in writer.document["cells"]:
@@ -141,7 +142,7 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
-    files = [Path(f) for f in args.files] or sorted(BASELINE.glob("*.json"))
+    files = [Path(f) for f in args.files] or sorted((RESULTS / "baseline").glob("*.json"))
     if not files:
         raise InputError("no result files given and none in results/baseline/")
     try:
@@ -169,6 +170,8 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     def running(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--results", default=str(RESULTS),
+                       help="results folder: run files go to its runs/ (default: results)")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help="cells run at once (default: the number of cores)")
         p.add_argument("--venv-backend", default=venvs.DEFAULT_BACKEND,

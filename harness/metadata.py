@@ -104,12 +104,15 @@ def _where(error: jsonschema.ValidationError) -> str:
     return ".".join(str(part) for part in error.absolute_path) or "(top level)"
 
 
-def _error(path: Path, where: str, message: str) -> MetadataError:
+def _shown(path: Path) -> Path:
     try:
-        shown: Path | str = path.relative_to(ROOT)
+        return path.relative_to(ROOT)
     except ValueError:
-        shown = path
-    return MetadataError(f"{shown}: field {where}: {message}")
+        return path
+
+
+def _error(path: Path, where: str, message: str) -> MetadataError:
+    return MetadataError(f"{_shown(path)}: field {where}: {message}")
 
 
 def _specifier(path: Path, where: str, text: str | None) -> SpecifierSet | None:
@@ -133,7 +136,7 @@ def _requirements(path: Path, where: str, texts: list[str]) -> tuple[str, ...]:
 def _file(path: Path, where: str, folder: Path, name: str) -> Path:
     target = folder / name
     if not target.is_file():
-        raise _error(path, where, f"{target.relative_to(ROOT)} does not exist")
+        raise _error(path, where, f"{_shown(target)} does not exist")
     return target
 
 

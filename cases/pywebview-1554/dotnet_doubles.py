@@ -611,7 +611,15 @@ class _Module(types.ModuleType):
 
 
 def install() -> None:
-    """Put the stand-ins in place. Call before ``import webview``'s Windows modules load."""
+    """Put the stand-ins in place (before ``webview.start()`` loads the Windows modules)."""
+    # Standard modules that look for winreg / sys.getwindowsversion when first imported
+    # (mimetypes, ntpath, pathlib) must see Linux: import them, and webview, first.
+    import importlib.metadata  # noqa: F401
+    import mimetypes  # noqa: F401
+    import pathlib  # noqa: F401
+
+    import webview.guilib  # noqa: F401
+
     delegate = _Delegate()
     clr = types.ModuleType("clr")
     references: List[str] = []
@@ -663,13 +671,8 @@ def install() -> None:
 
     ctypes.windll = _WinDLLLoader()  # type: ignore[attr-defined]
     ctypes.WinDLL = _WinDLL  # type: ignore[attr-defined]
-    # ntpath/pathlib look at sys.getwindowsversion when first imported: import them first.
-    import importlib.metadata  # noqa: F401
-    import pathlib  # noqa: F401
-
     sys.getwindowsversion = lambda: _WindowsVersion((10, 0, 19045, 2, ""))  # type: ignore[attr-defined]
     os.environ.setdefault("Path", os.environ.get("PATH", ""))  # edgechromium appends to it
 
-    import webview.guilib  # noqa: F401  (``webview.guilib`` the attribute is shadowed in 4.x-6.x)
-
+    # (``webview.guilib`` the attribute is shadowed by a variable of that name in webview)
     sys.modules["webview.guilib"].platform = _PlatformAsWindows("platform")  # type: ignore[attr-defined]

@@ -3,8 +3,11 @@
 Trigger: one window (private mode, the default) opened with ``webview.start(gui="qt")``, proof
 that the page really loaded (a JavaScript round trip: ``window.evaluate_js`` must return 42),
 then ``window.destroy()``. Qt runs headless (``QT_QPA_PLATFORM=offscreen`` unless the caller
-chose a platform, e.g. ``xcb`` under Xvfb); as root, Chromium inside QtWebEngine needs
-``--no-sandbox``, added to ``QTWEBENGINE_CHROMIUM_FLAGS``.
+chose a platform, e.g. ``xcb`` under Xvfb) with ``QT_QUICK_BACKEND=software`` (Qt 5 needs it
+offscreen); as root, Chromium inside QtWebEngine needs its sandbox off:
+``QTWEBENGINE_DISABLE_SANDBOX=1`` and ``--no-sandbox`` in ``QTWEBENGINE_CHROMIUM_FLAGS``. The binding is whatever ``pywebview[qt]`` gives the release:
+PyQt5 + PyQtWebEngine up to 5.3.2, PyQt6 + PyQt6-WebEngine from 5.4 (4.x aborts under Qt 6:
+it builds ``QApplication([])`` and QtWebEngine 6 refuses an empty argv).
 
 Evidence: the JavaScript result, the entries of the temp dir, and the QtWebEngine helper
 processes (children of this process) while the window was open and after ``webview.start()``
@@ -24,7 +27,12 @@ from typing import Any, Dict, List
 from harness import child
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt 5 (the binding of pywebview[qt] up to 5.3.2) draws QtWebEngine widgets through QtQuick,
+# which needs OpenGL unless told to render in software; the offscreen platform has no OpenGL.
+os.environ.setdefault("QT_QUICK_BACKEND", "software")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
+    # pywebview 4.x overwrites QTWEBENGINE_CHROMIUM_FLAGS when it builds a window, so say it twice
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
     if "--no-sandbox" not in flags.split():
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness import expectations, metadata
+
+from .test_metadata import VALID, write_case
+
+RULES = VALID + '''
+[[expect]]
+python = "<3.11"
+platforms = ["linux"]
+outcome = "leak"
+why = "old Pythons"
+'''
+
+
+def test_the_first_matching_rule_wins(tmp_path: Path) -> None:
+    case = metadata.load(write_case(tmp_path, RULES))
+    rule = expectations.expected(case, "main", "affected", "1.0", "3.12.0", "linux")
+    assert rule is not None and rule.outcome == "leak" and rule.why == "issue #1"
+    rule = expectations.expected(case, "main", "fixed", "1.3", "3.9.1", "linux")
+    assert rule is not None and rule.outcome == "clean"
+
+
+def test_filters_on_python_and_platform(tmp_path: Path) -> None:
+    case = metadata.load(write_case(tmp_path, RULES.replace('upstream = ">=1.1"', 'upstream = ">=9"')))
+    assert expectations.expected(case, "main", "fixed", "1.1", "3.9.1", "linux").why == "old Pythons"
+    assert expectations.expected(case, "main", "fixed", "1.1", "3.12.0", "linux") is None
+    assert expectations.expected(case, "main", "fixed", "1.1", "3.9.1", "win32") is None

@@ -1,0 +1,96 @@
+"""A real slice of the matrix: werkzeug-3039 on two Pythons, against releases from PyPI,
+checked for agreement, evidence, and for leaving nothing behind; and an interrupted run."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from harness import results, runner
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHONS = ["3.9", "3.12"]
+pytestmark = pytest.mark.matrix
+
+
+def _shm() -> set[str]:
+    shm = Path("/dev/shm")
+    return {p.name for p in shm.iterdir()} if shm.is_dir() else set()
+
+
+def _marked() -> list[int]:
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if runner.MARKER_ENV in proc.environ():
+                found.append(proc.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def _harness(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    machine_tmp = tmp_path / "machine-tmp"
+    machine_tmp.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(machine_tmp)}
+    return subprocess.Popen([sys.executable, "-m", "harness", *args, "--results",
+                             str(tmp_path / "results")], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def test_werkzeug_slice_agrees_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    shm_before = _shm()
+    args = ["all", "--case", "werkzeug-3039"] + [a for py in PYTHONS for a in ("--python", py)]
+    proc = _harness(tmp_path, *args)
+    output, _ = proc.communicate(timeout=1200)
+    assert proc.returncode == 0, output
+    [run_file] = (tmp_path / "results" / "runs").glob("*.json")
+    document = results.load(run_file)
+    assert document["run"]["complete"]
+    cells = document["cells"]
+    assert {c["python_requested"] for c in cells} == set(PYTHONS)
+    assert all(c["agrees"] for c in cells), [c for c in cells if not c["agrees"]]
+    ran = [c for c in cells if c["outcome"] != "skip"]
+    assert {c["variant"] for c in ran} == {"affected", "workaround", "patched", "latest"}
+    assert {c["outcome"] for c in ran} == {"leak", "clean"}
+    for c in ran:
+        versions = {k.lower(): v for k, v in c["distributions"].items()}
+        assert versions["werkzeug"] == c["upstream"]["version"]
+        assert all(run["recorded"]["trigger"] for run in c["evidence"]["runs"])
+    skipped = [c for c in cells if c["outcome"] == "skip"]
+    assert all(c["reason"] for c in skipped)
+    assert list((tmp_path / "machine-tmp").iterdir()) == []
+    assert _shm() - shm_before == set()
+    assert _marked() == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+def test_an_interrupted_run_keeps_what_it_wrote(tmp_path: Path) -> None:
+    baseline = tmp_path / "results" / "baseline" / "linux.json"
+    baseline.parent.mkdir(parents=True)
+    baseline.write_text('{"kept": true}')
+    proc = _harness(tmp_path, "all", "--case", "werkzeug-3039", "--python", "3.11", "--jobs", "1")
+    runs = tmp_path / "results" / "runs"
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        files = list(runs.glob("*.json")) if runs.is_dir() else []
+        if files and json.loads(files[0].read_text())["cells"]:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 130, output
+    [run_file] = runs.glob("*.json")
+    partial = json.loads(run_file.read_text())
+    results.validate(partial)
+    assert partial["run"]["complete"] is False and partial["cells"]
+    assert baseline.read_text() == '{"kept": true}'
+    assert list((tmp_path / "machine-tmp").iterdir()) == []
+    assert _marked() == []
