@@ -104,4 +104,11 @@ def _version() -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Leave without interpreter teardown: with Qt 5 (pywebview 4.x) destroying the QtWebEngine
+    # objects after the QApplication sometimes ends in SIGSEGV, which has nothing to do with
+    # this case. pywebview registers no atexit hooks, so nothing that could clean up is skipped;
+    # QtWebEngine's helper processes end with this process.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
