@@ -69,6 +69,20 @@ def report(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def regression(session: nox.Session) -> None:
+    """Every case against the newest upstream releases, compared with the committed baseline."""
+    _harness(session, "-m", "harness", "regression", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
+def history(session: nox.Session) -> None:
+    """A case against every release: nox -s history -- CASE [--python X] [--from V] [--to V]."""
+    if not session.posargs:
+        session.error("usage: nox -s history -- CASE [--python 3.11] [--from VER] [--to VER]")
+    _harness(session, "-m", "harness", "history", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
 def tests(session: nox.Session) -> None:
     """The corpus's own tests: probes against synthetic leaks, the runner, a real slice."""
     _harness(session, "-m", "pytest", *session.posargs)

@@ -21,7 +21,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from . import metadata, plan, pypi, report, results, scratch, venvs
+from . import history, metadata, plan, pypi, regression, report, results, scratch, venvs
 from .engine import Engine
 from .metadata import Case, MetadataError
 
@@ -157,6 +157,50 @@ def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
     return 1 if matrix.disagreements else 0
 
 
+def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
+    cases = metadata.load_all()
+    pythons = args.python or configured_pythons()
+    cells = [c for c in plan.cells(cases, pythons) if c.release == metadata.LATEST]
+    out = Path(args.results).resolve()
+    path = out / "runs" / f"regression-{results.stamp_name()}"
+    writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
+    print(f"regression: {len(cells)} cells against the newest releases; writing {path}")
+    _execute(cells, args, writer)
+    baseline_file = out / "baseline" / f"{plan.PLATFORM}.json"
+    baseline = results.load(baseline_file)["cells"] if baseline_file.is_file() else []
+    changes = regression.compare(writer.document["cells"], baseline)
+    used: dict[str, set[str]] = {}
+    for cell in writer.document["cells"]:
+        if cell["upstream"]["version"]:
+            used.setdefault(cell["upstream"]["package"], set()).add(cell["upstream"]["version"])
+    text = regression.render(changes, {k: sorted(v) for k, v in used.items()})
+    results.write_atomic(out / "regression.md", text)
+    print(text)
+    return 1 if regression.failing(changes) else 0
+
+
+def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
+    case = metadata.load_case(args.case)
+    for bound in (args.from_, args.to):
+        if bound is not None:
+            pypi.release(case.package, bound, PYPI_CACHE)  # unknown bounds fail clearly
+    releases = history.releases_in_range(case.package, args.from_, args.to, PYPI_CACHE)
+    variant = history.plain_variant(releases)
+    cells = [plan.Cell(case, check, variant, release, args.python)
+             for check in case.checks.values() for release in releases]
+    out = Path(args.results).resolve() / "history"
+    stem = f"{case.id}-py{args.python}-{plan.PLATFORM}"
+    writer = results.RunWriter(out / f"{stem}.json",
+                               results.new_run(_command_line(argv), args.venv_backend))
+    print(f"history of {case.id}: {len(releases)} releases of {case.package} on Python "
+          f"{args.python}, {len(cells)} cells")
+    _execute(cells, args, writer)
+    text = history.render(case, args.python, writer.document["cells"])
+    results.write_atomic(out / f"{stem}.md", text)
+    print(text)
+    return 0
+
+
 def cmd_cases(args: argparse.Namespace, argv: list[str]) -> int:
     for case in metadata.load_all():
         print(f"{case.id:<18} {case.status:<8} {case.package:<10} checks: "
@@ -199,6 +243,19 @@ def parser() -> argparse.ArgumentParser:
     p_report.add_argument("files", nargs="*", help="result files (default: results/baseline/*)")
     p_report.add_argument("--out", help="folder for matrix.md and matrix.html (default: results)")
     p_report.set_defaults(func=cmd_report)
+
+    p_regression = sub.add_parser("regression", help="latest cells vs the committed baseline")
+    p_regression.add_argument("--python", action="append", help="only this Python")
+    running(p_regression)
+    p_regression.set_defaults(func=cmd_regression)
+
+    p_history = sub.add_parser("history", help="a case against every release in a range")
+    p_history.add_argument("case")
+    p_history.add_argument("--python", default="3.11")
+    p_history.add_argument("--from", dest="from_", help="oldest release (default: all)")
+    p_history.add_argument("--to", help="newest release (default: all)")
+    running(p_history)
+    p_history.set_defaults(func=cmd_history)
 
     p_cases = sub.add_parser("cases", help="list the cases (validates every case.toml)")
     p_cases.set_defaults(func=cmd_cases)

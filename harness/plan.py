@@ -64,9 +64,15 @@ def cells(cases: list[Case], pythons: list[str], variant: str | None = None,
 
 
 def _platform_skip(cell: Cell) -> str | None:
-    for scope, platforms in (("the leak", cell.case.platforms), ("this check", cell.check.platforms)):
-        if platforms is not None and PLATFORM not in platforms:
-            return f"not applicable on {PLATFORM}: {scope} exists on {', '.join(platforms)} only"
+    """A check runs where the leak exists, unless it names its own platforms: simulated
+    evidence and negative controls run where the leak does not."""
+    if cell.check.platforms is not None:
+        if PLATFORM not in cell.check.platforms:
+            return (f"not applicable on {PLATFORM}: the {cell.check.name} check runs on "
+                    f"{', '.join(cell.check.platforms)} only")
+    elif PLATFORM not in cell.case.platforms:
+        return (f"not applicable on {PLATFORM}: the leak exists on "
+                f"{', '.join(cell.case.platforms)} only")
     return None
 
 

@@ -85,20 +85,37 @@ def shm_semaphores() -> Optional[List[str]]:
     return sorted(name for name in os.listdir("/dev/shm") if name.startswith("sem.mp-"))
 
 
-def end_group(pgid: int) -> bool:
-    """Wait for the child's process group to be gone; kill it if it lingers."""
-    deadline = time.monotonic() + 10.0
-    while time.monotonic() < deadline:
+def wait_gone(pgid: int, seconds: float) -> bool:
+    """Wait until no process of the group is left; True if none is."""
+    deadline = time.monotonic() + seconds
+    while True:
         try:
             os.killpg(pgid, 0)
         except ProcessLookupError:
+            return True
+        if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    return True
+
+
+def stop_group(pgid: int) -> List[str]:
+    """Make sure the process group is gone; return the signals it needed beyond SIGINT.
+
+    SIGTERM before SIGKILL: the resource tracker ignores SIGINT and SIGTERM and, once the
+    worker is gone, unlinks what it still tracks; a SIGKILL to the whole group would kill it
+    too and leave the semaphores in /dev/shm.
+    """
+    sent: List[str] = []
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if wait_gone(pgid, 10.0):
+            return sent
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return sent
+        sent.append(sig.name)
+    wait_gone(pgid, 5.0)
+    return sent
 
 
 def run_path(path: str, exit_function_first: bool) -> Dict[str, object]:
@@ -109,9 +126,7 @@ def run_path(path: str, exit_function_first: bool) -> Dict[str, object]:
         # Both pipes reach EOF only when the child and its resource tracker are gone.
         out, err = proc.communicate(timeout=TIMEOUT)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        killed = end_group(proc.pid)
+        extra_signals = stop_group(proc.pid)
     stdout, stderr = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
     sys.stderr.write(stderr)  # re-emitted for the leaked_semaphores probe
     sys.stderr.flush()
@@ -126,7 +141,7 @@ def run_path(path: str, exit_function_first: bool) -> Dict[str, object]:
         "tracker_leaked_semaphores": sum(int(m.group(1)) for m in LEAK_RE.finditer(stderr)),
         "tracker_lines": [line for line in stderr.splitlines()
                           if "resource_tracker" in line or "leaked semaphore" in line],
-        "group_killed_at_end": killed,
+        "group_needed_signals": extra_signals,
     }
 
 

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from typing import List, Optional
 
@@ -78,28 +79,50 @@ def shm_semaphores() -> Optional[List[str]]:
     return sorted(name for name in os.listdir("/dev/shm") if name.startswith("sem.mp-"))
 
 
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def end_group(pgid: int) -> bool:
-    """Wait for the group to be gone; kill it if it lingers. True if it had to be killed."""
-    deadline = time.monotonic() + 10.0
-    while group_alive(pgid) and time.monotonic() < deadline:
+def wait_gone(pgid: int, seconds: float) -> bool:
+    """Wait until no process of the group is left; True if none is."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.05)
-    if not group_alive(pgid):
-        return False
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    return True
+
+
+def stop_group(pgid: int) -> List[str]:
+    """Make sure the process group is gone; return the signals it needed beyond SIGINT.
+
+    SIGTERM before SIGKILL: the resource tracker ignores SIGINT and SIGTERM and, once the
+    worker is gone, unlinks what it still tracks; a SIGKILL to the whole group would kill it
+    too and leave the semaphores in /dev/shm.
+    """
+    sent: List[str] = []
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if wait_gone(pgid, 10.0):
+            return sent
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return sent
+        sent.append(sig.name)
+    wait_gone(pgid, 5.0)
+    return sent
+
+
+def wait_for_page(port: int, timeout: float) -> bool:
+    """GET / until it answers: uvicorn logs startup complete before its socket listens."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=10) as response:
+                return response.status == 200 and b"nicegui-4131" in response.read()
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
 
 
 def main() -> int:
@@ -139,14 +162,12 @@ def main() -> int:
 
     reader = threading.Thread(target=read_stderr, daemon=True)
     reader.start()
-    killed = False
+    extra_signals: List[str] = []
     try:
         child.control("app-started", started.wait(STARTUP_TIMEOUT))
         if not started.is_set():
             return 1
-        with urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=10) as response:
-            page_ok = response.status == 200 and b"nicegui-4131" in response.read()
-        child.control("page-served", page_ok)
+        child.control("page-served", wait_for_page(port, STARTUP_TIMEOUT))
         during = shm_semaphores()
         if during is not None and shm_before is not None:
             child.record("shm_semaphores_while_serving", len(set(during) - set(shm_before)))
@@ -157,10 +178,10 @@ def main() -> int:
         reader.join(EXIT_TIMEOUT)  # EOF: the worker and the resource tracker are gone too
         child.control("stderr-read-to-eof", not reader.is_alive())
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        killed = end_group(pgid)
+        if proc.poll() is None:  # something failed before or after SIGINT: end it gently first
+            os.killpg(pgid, signal.SIGINT)
+        extra_signals = stop_group(pgid)
+        proc.wait()
         reader.join(5.0)
         shutil.rmtree(app_dir, ignore_errors=True)
         sys.stderr.write("".join(lines))  # re-emitted for the leaked_semaphores probe
@@ -169,7 +190,7 @@ def main() -> int:
     output = "".join(lines)
     counts = [int(m.group(1)) for m in LEAK_RE.finditer(output)]
     child.record("reloader_returncode", proc.returncode)
-    child.record("group_killed_at_end", killed)
+    child.record("group_needed_signals", extra_signals)
     child.record("tracker_leaked_semaphores", sum(counts))
     child.record("tracker_lines", [line.rstrip() for line in lines
                                    if "resource_tracker" in line or "leaked semaphore" in line])

@@ -9,9 +9,12 @@ write is parked as a ``backup()`` coroutine in the startup handlers; ``app.reset
 "coroutine 'FilePersistentDict.backup.<locals>.backup' was never awaited" and no file.
 
 ``teardown`` (NiceGUI's shutdown path): inside a running loop, write a key (one backup task in
-flight), let that task start, write a second key (queued behind it), then shut down the way the
-release does: ``await background_tasks.teardown()`` from 2.16.0 (PR #4641); before 2.16.0 there
-is no teardown, so ``app.stop()`` runs and the loop's end (``asyncio.run``) cancels what is left.
+flight: it has taken its snapshot, and a one-worker default executor holds its file write back,
+as a slow disk would), write a second key (queued behind it), then shut down the way the release
+does: ``await background_tasks.teardown()`` from 2.16.0 (PR #4641); before 2.16.0 there is no
+teardown, so ``app.stop()`` runs and the loop's end (``asyncio.run``) cancels what is left. A
+release whose backups are synchronous (our patch) has nothing in flight and says so. Anything
+else (no backup in flight, nothing queued, an unknown shutdown API) exits 3, never clean.
 
 Evidence: warnings and unraisable exceptions (``capture_warnings``: the ``never_awaited`` probe
 matches the ``PersistentDict.backup`` coroutine by name), and ``state["disk"]``: the dict in

@@ -71,7 +71,9 @@ def main() -> int:
         seen["children_while_open"] = children()
         window.destroy()
 
-    webview.start(round_trip_then_close, gui="qt")
+    workaround = child.workaround()  # the same app-level workaround as the simulated checks
+    start = workaround.start if workaround is not None else webview.start
+    start(round_trip_then_close, gui="qt")
     closed = window.events.closed.is_set()
     gui = sys.modules.get("webview.guilib")
     seen["renderer"] = getattr(getattr(gui, "guilib", None), "renderer", None)
