@@ -83,6 +83,12 @@ def history(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def benchmark(session: nox.Session) -> None:
+    """Cold, warm and pip-based runs of the matrix against the floor: benchmarks/matrix.py."""
+    _harness(session, "benchmarks/matrix.py", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
 def tests(session: nox.Session) -> None:
     """The corpus's own tests: probes against synthetic leaks, the runner, a real slice."""
     _harness(session, "-m", "pytest", *session.posargs)

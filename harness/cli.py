@@ -64,7 +64,8 @@ def _execute(cells: list[plan.Cell], args: argparse.Namespace, writer: results.R
         writer.add(record)
         show(record)
 
-    Engine(ENVS, backend=args.venv_backend, jobs=args.jobs, on_cell=on_cell).run(planned)
+    Engine(Path(args.envs), backend=args.venv_backend, jobs=args.jobs,
+           on_cell=on_cell).run(planned)
     writer.finish()
 
 
@@ -220,6 +221,8 @@ def parser() -> argparse.ArgumentParser:
                        help="cells run at once (default: the number of cores)")
         p.add_argument("--venv-backend", default=venvs.DEFAULT_BACKEND,
                        help="nox backend for the cells' environments (default: uv|virtualenv)")
+        p.add_argument("--envs", default=str(ENVS),
+                       help="folder of the cells' environments (default: .nox/cells)")
 
     p_all = sub.add_parser("all", help="every cell, then the matrix report")
     p_all.add_argument("--case", action="append", help="only this case (repeatable)")

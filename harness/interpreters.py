@@ -1,4 +1,5 @@
-"""Finding CPython interpreters: on PATH (``python3.X``) and in pyenv's versions folder.
+"""Finding CPython interpreters: on PATH (``python3.X``), in pyenv's versions folder, and on
+Windows through the ``py`` launcher (where installers register every version).
 
 pyenv's shims answer on PATH for versions that are not the global one only to say they are
 not active, so every candidate is asked for its version before it is used.
@@ -25,12 +26,28 @@ def _pyenv_root() -> Path:
     return Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
 
 
+def _from_launcher(minor: str) -> str | None:
+    launcher = shutil.which("py")
+    if launcher is None:
+        return None
+    try:
+        out = subprocess.run([launcher, f"-{minor}", "-c", "import sys; print(sys.executable)"],
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
 def _candidates(minor: str) -> list[str]:
     exe = f"python{minor}.exe" if sys.platform == "win32" else f"python{minor}"
     found = []
     on_path = shutil.which(exe)
     if on_path:
         found.append(on_path)
+    if sys.platform == "win32":
+        registered = _from_launcher(minor)
+        if registered:
+            found.append(registered)
     versions = _pyenv_root() / "versions"
     if versions.is_dir():
         for folder in sorted(versions.glob(f"{minor}.*"), reverse=True):

@@ -37,6 +37,7 @@ def _marked() -> list[int]:
 
 
 def _harness(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     machine_tmp = tmp_path / "machine-tmp"
     machine_tmp.mkdir(exist_ok=True)
     env = {**os.environ, "TMPDIR": str(machine_tmp)}
@@ -94,3 +95,18 @@ def test_an_interrupted_run_keeps_what_it_wrote(tmp_path: Path) -> None:
     assert baseline.read_text() == '{"kept": true}'
     assert list((tmp_path / "machine-tmp").iterdir()) == []
     assert _marked() == []
+
+
+def test_parallel_cells_give_the_same_results_as_serial_ones(tmp_path: Path) -> None:
+    found = []
+    for jobs in ("1", "2"):
+        proc = _harness(tmp_path / f"jobs{jobs}", "all", "--case", "werkzeug-3039",
+                        "--python", "3.11", "--jobs", jobs)
+        output, _ = proc.communicate(timeout=900)
+        assert proc.returncode == 0, output
+        [run_file] = (tmp_path / f"jobs{jobs}" / "results" / "runs").glob("*.json")
+        found.append({(c["case"], c["check"], c["variant"], c["release"]):
+                      (c["outcome"], c["upstream"]["version"])
+                      for c in results.load(run_file)["cells"]})
+    serial, parallel = found
+    assert serial == parallel and len(serial) >= 14

@@ -1,0 +1,51 @@
+"""pywebview #1554 on Windows, natively: the EdgeChromium (WebView2) user data folder.
+
+Trigger: one window (private mode, the default, no ``storage_path``) opened with
+``webview.start(gui="edgechromium")``, proof that the page loaded (``window.evaluate_js`` must
+return 42), then ``window.destroy()``. On 4.1-5.3.2 the folder WebView2 filled stays in the
+temp dir after exit; from 5.4 pywebview deletes it when the last window closes.
+
+Written for the Windows runner of the cross-OS workflow; it cannot run on Linux or macOS, and
+the case metadata runs it on win32 only. Evidence: the JavaScript result, the ``tmp*`` entries
+of the temp dir after ``webview.start()`` returned, and the ResourceWarnings seen.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import tempfile
+from typing import Any, Dict
+
+from harness import child
+
+import webview
+
+LOAD_TIMEOUT = 60.0
+
+
+def main() -> int:
+    seen: Dict[str, Any] = {}
+    window = webview.create_window("corpus pywebview-1554", html="<p>corpus</p>")
+
+    def close_when_loaded() -> None:
+        seen["loaded"] = window.events.loaded.wait(LOAD_TIMEOUT)
+        if seen["loaded"]:
+            seen["js"] = window.evaluate_js("6 * 7")
+        window.destroy()
+
+    workaround = child.workaround()
+    start = workaround.start if workaround is not None else webview.start
+    with child.capture_warnings():
+        start(close_when_loaded, gui="edgechromium")
+    child.record("js_result", seen.get("js"))
+    child.record("temp_entries", sorted(os.path.basename(p) for p in
+                                        glob.glob(os.path.join(tempfile.gettempdir(), "*"))))
+    child.control("page-loaded", seen.get("js") == 42)
+    if seen.get("js") == 42:
+        child.trigger("webview.start(gui='edgechromium'): page loaded (JS 6*7 == 42), "
+                      "window.destroy(), GUI loop ended")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

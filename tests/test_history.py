@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from harness import history, metadata, pypi
+
+from .test_metadata import VALID, write_case
+
+
+@pytest.fixture
+def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> metadata.Case:
+    releases = {v: pypi.Release(Version(v), SpecifierSet(">=3.8"), v == "1.0.1")
+                for v in ("0.9", "1.0", "1.0.1", "1.1", "1.2", "2.0rc1")}
+    monkeypatch.setitem(pypi._memory, "demo", releases)
+    return metadata.load(write_case(tmp_path, VALID))
+
+
+def test_releases_in_range_are_final_unyanked_and_ordered(case: metadata.Case) -> None:
+    assert history.releases_in_range("demo", None, None) == ["0.9", "1.0", "1.1", "1.2"]
+    assert history.releases_in_range("demo", "1.0", "1.1") == ["1.0", "1.1"]
+
+
+def test_transitions_skip_errors_and_show_a_leak_that_comes_back() -> None:
+    rows = [("0.9", "leak"), ("1.0", "error"), ("1.1", "clean"), ("1.2", "skip"),
+            ("1.3", "leak")]
+    moves = history.transitions(rows)
+    assert [(t.release, t.before, t.after) for t in moves] == [("1.1", "leak", "clean"),
+                                                               ("1.3", "clean", "leak")]
+
+
+def test_history_agrees_with_the_metadata(case: metadata.Case) -> None:
+    rows = [("0.9", "leak"), ("1.0", "leak"), ("1.1", "clean"), ("1.2", "clean")]
+    assert history.against_metadata(case, rows) == []
+
+
+def test_history_says_where_it_disagrees_with_the_metadata(case: metadata.Case) -> None:
+    rows = [("0.9", "leak"), ("1.0", "clean"), ("1.1", "leak"), ("1.2", "leak")]
+    problems = history.against_metadata(case, rows)
+    assert any("1.0 is the last affected release; it is clean" in p for p in problems)
+    assert any("1.1 is the first fixed release; it is leak" in p for p in problems)
+    assert any("leaks after the first fixed release 1.1: 1.1, 1.2" in p for p in problems)
