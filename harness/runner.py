@@ -30,7 +30,7 @@ from .probes import Observation
 ROOT = Path(__file__).resolve().parent.parent
 BOOT = Path(__file__).resolve().parent / "boot"
 MARKER_ENV = "CORPUS_RUN_MARKER"
-GRACE_SECONDS = 10.0
+GRACE_SECONDS = 5.0
 # Set by the user's shell, these would change what the reproducer sees (PYTHONWARNINGS=ignore
 # silences the resource tracker, for one). The cell decides them, not the caller.
 SCRUBBED = ("PYTHONWARNINGS", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONDEVMODE",
@@ -111,22 +111,33 @@ def _describe(proc: psutil.Process) -> str:
         return str(proc.pid)
 
 
-def _kill_all(popen: subprocess.Popen[bytes], marker: str) -> list[str]:
-    """Kill the run's process group and every marked process; describe what was alive."""
-    alive = [p for p in _marked(marker) if p.pid != popen.pid]
-    described = [_describe(p) for p in alive]
+def _signal_all(popen: subprocess.Popen[bytes], procs: list[psutil.Process], sig: int) -> None:
     if sys.platform != "win32":
         try:
-            os.killpg(popen.pid, signal.SIGKILL)
+            os.killpg(popen.pid, sig)
         except (ProcessLookupError, PermissionError):
             pass
-    if popen.poll() is None:
-        popen.kill()
-    for proc in alive:
+    for proc in procs + ([psutil.Process(popen.pid)] if popen.poll() is None else []):
         try:
-            proc.kill()
+            proc.send_signal(sig)
         except psutil.Error:
             pass
+
+
+def _kill_all(popen: subprocess.Popen[bytes], marker: str) -> list[str]:
+    """End the run's process group and every marked process; describe what was alive.
+
+    SIGTERM first, SIGKILL after a grace period: the multiprocessing resource tracker ignores
+    SIGTERM and unlinks the semaphores it tracks once the processes holding it are gone, which
+    it cannot do if it is killed with them (they would stay in /dev/shm).
+    """
+    alive = [p for p in _marked(marker) if p.pid != popen.pid]
+    described = [_describe(p) for p in alive]
+    if not alive and popen.poll() is not None:
+        return described
+    _signal_all(popen, alive, signal.SIGTERM)
+    _, alive = psutil.wait_procs(alive, timeout=GRACE_SECONDS)
+    _signal_all(popen, alive, signal.SIGKILL)
     psutil.wait_procs(alive, timeout=GRACE_SECONDS)
     return described
 

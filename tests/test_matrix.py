@@ -10,10 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
-from harness import results, runner
+from harness import results
+
+from .test_runner import alive_under
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHONS = ["3.9", "3.12"]
@@ -25,15 +26,6 @@ def _shm() -> set[str]:
     return {p.name for p in shm.iterdir()} if shm.is_dir() else set()
 
 
-def _marked() -> list[int]:
-    found = []
-    for proc in psutil.process_iter():
-        try:
-            if runner.MARKER_ENV in proc.environ():
-                found.append(proc.pid)
-        except psutil.Error:
-            continue
-    return found
 
 
 def _harness(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
@@ -69,7 +61,7 @@ def test_werkzeug_slice_agrees_and_leaves_nothing_behind(tmp_path: Path) -> None
     assert all(c["reason"] for c in skipped)
     assert list((tmp_path / "machine-tmp").iterdir()) == []
     assert _shm() - shm_before == set()
-    assert _marked() == []
+    assert alive_under(tmp_path) == []
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
@@ -94,7 +86,7 @@ def test_an_interrupted_run_keeps_what_it_wrote(tmp_path: Path) -> None:
     assert partial["run"]["complete"] is False and partial["cells"]
     assert baseline.read_text() == '{"kept": true}'
     assert list((tmp_path / "machine-tmp").iterdir()) == []
-    assert _marked() == []
+    assert alive_under(tmp_path) == []
 
 
 def test_parallel_cells_give_the_same_results_as_serial_ones(tmp_path: Path) -> None:

@@ -15,15 +15,17 @@ from .conftest import make_check, make_variant
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups")
 
 
-def _marked_alive() -> list[psutil.Process]:
-    alive = []
+def alive_under(root: Path) -> list[int]:
+    """Processes of runs whose private temp dir is under root (other runs may be going on)."""
+    found = []
     for proc in psutil.process_iter():
         try:
-            if runner.MARKER_ENV in proc.environ():
-                alive.append(proc)
+            env = proc.environ()
         except psutil.Error:
             continue
-    return alive
+        if runner.MARKER_ENV in env and env.get("TMPDIR", "").startswith(str(root)):
+            found.append(proc.pid)
+    return found
 
 
 def test_a_run_has_its_own_temp_dir_and_leaves_nothing(judge, work_root: Path) -> None:
@@ -47,20 +49,31 @@ def test_a_run_that_proves_nothing_is_an_error_never_clean(judge, mode: str, rea
     assert reason in judged.reason
 
 
-def test_timeout_kills_the_process_group(judge) -> None:
+def test_timeout_kills_the_process_group(judge, work_root: Path) -> None:
     result, judged = judge(make_check("misbehaving.py", "hang",
                                        [("callbacks_not_run", {"label": "close"})], timeout=2))
     assert result.timed_out and judged.outcome == "error" and "timed out" in judged.reason
-    assert _marked_alive() == []
+    assert alive_under(work_root) == []
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="named semaphores live in /dev/shm")
+def test_a_killed_run_leaves_no_semaphores(judge, work_root: Path) -> None:
+    before = set(os.listdir("/dev/shm"))
+    result, judged = judge(make_check("misbehaving.py", "hang-with-semaphores",
+                                      [("leaked_semaphores", {})], timeout=3))
+    assert result.timed_out and judged.outcome == "error"
+    assert set(os.listdir("/dev/shm")) - before == set()
+    assert alive_under(work_root) == []
 
 
 @pytest.mark.parametrize("mode", ["straggler", "holds-output"])
-def test_processes_left_behind_are_killed_and_make_an_error(judge, mode: str) -> None:
+def test_processes_left_behind_are_killed_and_make_an_error(judge, work_root: Path,
+                                                           mode: str) -> None:
     _, judged = judge(make_check("misbehaving.py", mode,
                                   [("callbacks_not_run", {"label": "close"})], timeout=5))
     assert judged.outcome == "error"
     assert "still alive" in judged.reason
-    assert _marked_alive() == []
+    assert alive_under(work_root) == []
 
 
 def test_the_patch_runs_in_the_reproducer_process(judge) -> None:

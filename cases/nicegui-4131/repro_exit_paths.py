@@ -6,8 +6,8 @@ image with `python -c ...`).
 
 Trigger: for each PATH, a fresh interpreter (its own process group) sets the start method to
 spawn, imports NiceGUI and leaves by that path. On affected releases the import creates
-multiprocessing queues whose named semaphores, under spawn or forkserver, are registered with
-the resource tracker; none of the three paths runs multiprocessing's exit handling, so the
+two multiprocessing queues and a process pool whose named semaphores (11), under spawn or
+forkserver, are registered with the resource tracker; none of the three paths runs multiprocessing's exit handling, so the
 tracker (a separate process that outlives the interpreter) reports them and unlinks them.
 `os.execv` is no different from the other two: the tracker's pipe is close-on-exec, so the
 tracker sees the same end of file. With `--after-exit-function` the child first calls
@@ -17,18 +17,17 @@ In a workaround cell the child calls the workaround's release function before le
 Evidence per path: the child's exit status, the number of named semaphores awaiting release
 just before it left (from multiprocessing's finalizer registry), the tracker's count and lines
 (the child's stderr, read to EOF and re-emitted on our stderr for the `leaked_semaphores`
-probe), and on Linux the semaphore names left in /dev/shm afterwards.
+probe), and (Linux) which of the child's semaphores are still in /dev/shm once the tracker
+is gone: none, since the tracker unlinks what it reports.
 """
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
-from typing import Dict, List, Optional
+from typing import Dict, List
 
+from groups import semaphores_left, stop_group
 from harness import child
 
 LEAK_RE = re.compile(r"There appear to be (\d+) leaked semaphore objects")
@@ -48,16 +47,16 @@ multiprocessing.set_start_method("spawn", force=True)
 import nicegui
 
 
-
 def pending_semaphores():
-    """Named semaphores whose release (unlink, unregister) is still due at exit."""
+    """Names of the semaphores whose release (unlink, unregister) is still due at exit."""
     cleanup = multiprocessing.synchronize.SemLock._cleanup
-    return sum(1 for finalizer in list(multiprocessing.util._finalizer_registry.values())
-               if getattr(finalizer, "_callback", None) is cleanup)
+    return [finalizer._args[0] for finalizer in list(multiprocessing.util._finalizer_registry.values())
+            if getattr(finalizer, "_callback", None) is cleanup]
 
 
 path, exit_function_first = sys.argv[1], sys.argv[2] == "1"
 after_import = pending_semaphores()
+print("corpus-child: named semaphores after import: %s" % ",".join(after_import), flush=True)
 if os.environ.get("CORPUS_WORKAROUND"):
     from harness import child
     child.workaround().release_multiprocessing_resources()
@@ -65,7 +64,8 @@ if exit_function_first:
     multiprocessing.util._exit_function()
 print("corpus-child: nicegui %s imported, start method %s, semaphores pending: %d after import, "
       "%d when leaving, pid %d" % (nicegui.__version__, multiprocessing.get_start_method(),
-                                  after_import, pending_semaphores(), os.getpid()), flush=True)
+                                  len(after_import), len(pending_semaphores()), os.getpid()),
+      flush=True)
 sys.stderr.flush()
 if path == "os_exit":
     os._exit(0)
@@ -79,43 +79,6 @@ raise SystemExit("unknown path %r" % path)
 '''
 
 
-def shm_semaphores() -> Optional[List[str]]:
-    if not os.path.isdir("/dev/shm"):
-        return None
-    return sorted(name for name in os.listdir("/dev/shm") if name.startswith("sem.mp-"))
-
-
-def wait_gone(pgid: int, seconds: float) -> bool:
-    """Wait until no process of the group is left; True if none is."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-
-
-def stop_group(pgid: int) -> List[str]:
-    """Make sure the process group is gone; return the signals it needed beyond SIGINT.
-
-    SIGTERM before SIGKILL: the resource tracker ignores SIGINT and SIGTERM and, once the
-    worker is gone, unlinks what it still tracks; a SIGKILL to the whole group would kill it
-    too and leave the semaphores in /dev/shm.
-    """
-    sent: List[str] = []
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        if wait_gone(pgid, 10.0):
-            return sent
-        try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
-            return sent
-        sent.append(sig.name)
-    wait_gone(pgid, 5.0)
-    return sent
 
 
 def run_path(path: str, exit_function_first: bool) -> Dict[str, object]:
@@ -131,13 +94,19 @@ def run_path(path: str, exit_function_first: bool) -> Dict[str, object]:
     sys.stderr.write(stderr)  # re-emitted for the leaked_semaphores probe
     sys.stderr.flush()
     reports = [line for line in stdout.splitlines() if line.startswith("corpus-child:")]
+    names: List[str] = []
+    for line in reports:
+        if line.startswith("corpus-child: named semaphores after import:"):
+            names = [name for name in line.split(":", 2)[2].strip().split(",") if name]
     child.control("child-imported-nicegui:" + path, any("imported" in line for line in reports))
     child.trigger("spawn, import nicegui, %sleave by %s (exit status %s)"
                   % ("multiprocessing.util._exit_function(), " if exit_function_first else "",
                      path, proc.returncode))
     return {
         "returncode": proc.returncode,
-        "child_reports": reports,
+        "child_reports": [line for line in reports if "named semaphores" not in line],
+        "semaphores_after_import": len(names),
+        "semaphores_left_in_dev_shm": semaphores_left(names),
         "tracker_leaked_semaphores": sum(int(m.group(1)) for m in LEAK_RE.finditer(stderr)),
         "tracker_lines": [line for line in stderr.splitlines()
                           if "resource_tracker" in line or "leaked semaphore" in line],
@@ -157,12 +126,7 @@ def main(argv: List[str]) -> int:
     child.record("nicegui_version", version("nicegui"))
     child.record("variant", child.variant())
     child.record("exit_function_first", exit_function_first)
-    shm_before = shm_semaphores()
-    results = {path: run_path(path, exit_function_first) for path in paths}
-    child.record("paths", results)
-    shm_after = shm_semaphores()
-    if shm_before is not None and shm_after is not None:
-        child.record("shm_semaphores_left", sorted(set(shm_after) - set(shm_before)))
+    child.record("paths", {path: run_path(path, exit_function_first) for path in paths})
     return 0
 
 

@@ -9,8 +9,10 @@ tracker there, the worker dies by a re-raised signal (uvicorn >= 0.29), and the 
 
 Evidence: the uvicorn process group's stderr, read to EOF and re-emitted on our stderr (the
 `leaked_semaphores` probe reads it); the tracker's count and lines; the uvicorn, nicegui and
-Python versions; POSIX semaphore names in /dev/shm before and after (Linux), to show that
-nothing is left behind once the tracker has cleaned up; whether the app's on_shutdown ran.
+Python versions; whether the app's on_shutdown ran and how many multiprocessing finalizers
+were still pending then; how many named semaphores the worker had after importing the app,
+and (Linux) which of them are still in /dev/shm at the end: none, once the tracker has
+cleaned up.
 """
 from __future__ import annotations
 
@@ -25,13 +27,14 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from typing import List, Optional
+from typing import List
 
+from groups import semaphores_left, stop_group
 from harness import child
 
 LEAK_RE = re.compile(r"There appear to be (\d+) leaked semaphore objects")
 STARTED = "Application startup complete"
-STARTUP_TIMEOUT = 60.0
+STARTUP_TIMEOUT = 45.0
 EXIT_TIMEOUT = 30.0
 
 # The app module. When the cell has a workaround, the uvicorn worker (a separate process that
@@ -39,6 +42,7 @@ EXIT_TIMEOUT = 30.0
 # The last on_shutdown handler reports how many multiprocessing finalizers with an exit
 # priority >= 0 (the ones that release semaphores) were still pending at shutdown.
 APP_MODULE = '''\
+import multiprocessing.synchronize
 import multiprocessing.util
 import sys
 
@@ -69,47 +73,15 @@ def report_pending_finalizers() -> None:
 
 nicegui_app.on_shutdown(report_pending_finalizers)
 ui.run_with(app)
+
+cleanup = multiprocessing.synchronize.SemLock._cleanup
+names = [finalizer._args[0] for finalizer in list(multiprocessing.util._finalizer_registry.values())
+         if getattr(finalizer, "_callback", None) is cleanup]
+sys.stderr.write("corpus-app: named semaphores after import: %s\\n" % ",".join(names))
+sys.stderr.flush()
 '''
 
 
-def shm_semaphores() -> Optional[List[str]]:
-    """Named multiprocessing semaphores visible in /dev/shm (Linux), else None."""
-    if not os.path.isdir("/dev/shm"):
-        return None
-    return sorted(name for name in os.listdir("/dev/shm") if name.startswith("sem.mp-"))
-
-
-def wait_gone(pgid: int, seconds: float) -> bool:
-    """Wait until no process of the group is left; True if none is."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-
-
-def stop_group(pgid: int) -> List[str]:
-    """Make sure the process group is gone; return the signals it needed beyond SIGINT.
-
-    SIGTERM before SIGKILL: the resource tracker ignores SIGINT and SIGTERM and, once the
-    worker is gone, unlinks what it still tracks; a SIGKILL to the whole group would kill it
-    too and leave the semaphores in /dev/shm.
-    """
-    sent: List[str] = []
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        if wait_gone(pgid, 10.0):
-            return sent
-        try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
-            return sent
-        sent.append(sig.name)
-    wait_gone(pgid, 5.0)
-    return sent
 
 
 def wait_for_page(port: int, timeout: float) -> bool:
@@ -142,7 +114,6 @@ def main() -> int:
     env["PYTHONUNBUFFERED"] = "1"
     command = [sys.executable, "-m", "uvicorn", "main:app", "--reload", "--reload-dir", app_dir,
                "--host", "127.0.0.1", "--port", str(port)]
-    shm_before = shm_semaphores()
 
     proc = subprocess.Popen(command, cwd=app_dir, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -167,10 +138,7 @@ def main() -> int:
         child.control("app-started", started.wait(STARTUP_TIMEOUT))
         if not started.is_set():
             return 1
-        child.control("page-served", wait_for_page(port, STARTUP_TIMEOUT))
-        during = shm_semaphores()
-        if during is not None and shm_before is not None:
-            child.record("shm_semaphores_while_serving", len(set(during) - set(shm_before)))
+        child.control("page-served", wait_for_page(port, 30.0))
         os.killpg(pgid, signal.SIGINT)
         proc.wait(EXIT_TIMEOUT)
         child.trigger("SIGINT to the `uvicorn --reload` process group after startup; "
@@ -194,10 +162,15 @@ def main() -> int:
     child.record("tracker_leaked_semaphores", sum(counts))
     child.record("tracker_lines", [line.rstrip() for line in lines
                                    if "resource_tracker" in line or "leaked semaphore" in line])
-    child.record("app_shutdown_lines", [line.rstrip() for line in lines if "corpus-app:" in line])
-    shm_after = shm_semaphores()
-    if shm_before is not None and shm_after is not None:
-        child.record("shm_semaphores_left", sorted(set(shm_after) - set(shm_before)))
+    child.record("app_shutdown_lines", [line.rstrip() for line in lines if "corpus-app: on_shutdown" in line])
+    names: List[str] = []
+    for line in lines:
+        if line.startswith("corpus-app: named semaphores after import:"):
+            names = [name for name in line.split(":", 2)[2].strip().split(",") if name]
+    child.record("worker_semaphores_after_import", len(names))
+    left = semaphores_left(names)
+    if left is not None:
+        child.record("worker_semaphores_left_in_dev_shm", left)
     return 0
 
 

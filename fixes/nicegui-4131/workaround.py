@@ -30,8 +30,8 @@ def release_multiprocessing_resources() -> None:
     """Run the finalizers that `multiprocessing` would run at a normal interpreter exit.
 
     Finalizers with an exit priority of 0 or more close queues and unlink (and unregister)
-    the semaphores behind them. Call it only when the process is shutting down: queues and
-    locks are unusable afterwards.
+    the semaphores behind them. Call it only when the process is shutting down, after
+    everything else that uses multiprocessing.
     """
     multiprocessing.util._run_finalizers(0)
 

@@ -20,6 +20,13 @@ elif mode == "crash":
 elif mode == "hang":
     child.trigger("ran")
     time.sleep(600)
+elif mode == "hang-with-semaphores":
+    import multiprocessing
+
+    multiprocessing.set_start_method("spawn")
+    queue = multiprocessing.Queue()
+    child.trigger("ran")
+    time.sleep(600)
 elif mode == "straggler":
     # Escapes the process group (new session) and closes its output: only the marker finds it.
     subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
