@@ -187,8 +187,12 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
             pypi.release(case.package, bound, PYPI_CACHE)  # unknown bounds fail clearly
     releases = history.releases_in_range(case.package, args.from_, args.to, PYPI_CACHE)
     variant = history.plain_variant(releases)
+    for name in args.check or ():
+        if name not in case.checks:
+            raise InputError(f"{case.id} has no check {name!r} (known: {', '.join(case.checks)})")
     cells = [plan.Cell(case, check, variant, release, args.python)
-             for check in case.checks.values() for release in releases]
+             for check in case.checks.values() if not args.check or check.name in args.check
+             for release in releases]
     out = Path(args.results).resolve() / "history"
     stem = f"{case.id}-py{args.python}-{plan.PLATFORM}"
     writer = results.RunWriter(out / f"{stem}.json",
@@ -257,6 +261,7 @@ def parser() -> argparse.ArgumentParser:
     p_history.add_argument("--python", default="3.11")
     p_history.add_argument("--from", dest="from_", help="oldest release (default: all)")
     p_history.add_argument("--to", help="newest release (default: all)")
+    p_history.add_argument("--check", action="append", help="only this check (repeatable)")
     running(p_history)
     p_history.set_defaults(func=cmd_history)
 

@@ -83,7 +83,7 @@ def render(case: Case, python: str, cells: list[dict[str, Any]]) -> str:
              f"{case.package}: {len({c['release'] for c in cells})} releases; metadata: first "
              f"fixed {case.first_fixed or '-'}, last affected {case.last_affected or '-'}, "
              f"status {case.status}.", ""]
-    for check in case.checks:
+    for check in (name for name in case.checks if any(c["check"] == name for c in cells)):
         mine = sorted((c for c in cells if c["check"] == check),
                       key=lambda c: Version(c["release"]))
         rows = [(c["release"], c["outcome"]) for c in mine]

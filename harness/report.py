@@ -65,16 +65,18 @@ def _environment(autoescape: bool) -> jinja2.Environment:
     return env
 
 
-def render(matrix: Matrix, fmt: str) -> str:
+def render(matrix: Matrix, fmt: str, histories: list[str] = ()) -> str:
     env = _environment(autoescape=fmt == "html")
-    return env.get_template(f"matrix.{fmt}.j2").render(matrix=matrix)
+    return env.get_template(f"matrix.{fmt}.j2").render(matrix=matrix, histories=histories)
 
 
 def write(matrix: Matrix, out_dir: Path) -> list[Path]:
+    """matrix.md and matrix.html in out_dir, linking the release histories kept beside them."""
+    histories = [p.relative_to(out_dir).as_posix() for p in sorted(out_dir.glob("history/*.md"))]
     written = []
     for fmt in ("md", "html"):
         path = out_dir / f"matrix.{fmt}"
-        results.write_atomic(path, render(matrix, fmt))
+        results.write_atomic(path, render(matrix, fmt, histories))
         written.append(path)
     return written
 

@@ -98,3 +98,12 @@ def test_loading_a_bad_file_names_it(tmp_path: Path) -> None:
     bad.write_text('{"schema": "something else"}')
     with pytest.raises(ValueError, match="bad.json: not a valid result file"):
         results.load(bad)
+
+
+def test_the_matrix_links_the_release_histories_kept_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "history").mkdir()
+    (tmp_path / "history" / "werkzeug-3039-py3.11-linux.md").write_text("# history\n")
+    report.write(report.merge([document("linux", [cell("linux", "3.11")])]), tmp_path)
+    link = "history/werkzeug-3039-py3.11-linux.md"
+    assert f"[{link}]({link})" in (tmp_path / "matrix.md").read_text()
+    assert f'<a href="{link}">' in (tmp_path / "matrix.html").read_text()
