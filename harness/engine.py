@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import expectations, runner, venvs, verdict
+from . import expectations, results, runner, venvs, verdict
 from .plan import PLATFORM, Planned
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +67,8 @@ class Engine:
             judged = verdict.judge_run(result, cell.check, cell.variant)
             verdicts.append(judged)
             runs.append(_run_evidence(result, judged))
+            if judged.outcome == verdict.ERROR:
+                break  # an error decides the cell; repeating it proves nothing more
         record["outcome"], record["reason"] = verdict.combine(verdicts)
         record["evidence"] = {"runs": runs}
         return _finish(record, planned, started)
@@ -126,5 +128,5 @@ def _run_evidence(result: runner.RunResult, judged: verdict.RunVerdict) -> dict[
         "findings": judged.findings,
         "recorded": result.observation.evidence,
         "leftovers": list(result.observation.leftovers[:50]),
-        "stderr_tail": result.observation.stderr[-4000:],
+        "stderr_tail": result.observation.stderr[-results.STDERR_TAIL:],
     }

@@ -20,7 +20,7 @@ from .plan import PLATFORM
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "results.schema.json").read_text())
 SCHEMA_NAME, SCHEMA_VERSION = "leak-corpus/results", 1
-STDERR_TAIL = 4000
+STDERR_TAIL = 4000  # characters of a run's stderr kept in its evidence
 
 
 def now() -> str:
