@@ -56,8 +56,22 @@ def _progress(total: int) -> Any:
     return show
 
 
+def _longest_first(planned: list[plan.Planned], results_dir: Path) -> list[plan.Planned]:
+    """Cells that took longest in this OS's baseline start first, so that the last cells to
+    finish are short ones and no core idles at the end (cells new to the baseline go first)."""
+    baseline = results_dir / "baseline" / f"{plan.PLATFORM}.json"
+    if not baseline.is_file():
+        return planned
+    took = {(c["case"], c["check"], c["variant"], c["release"], c["python_requested"]):
+            c["duration_s"] for c in results.load(baseline)["cells"]}
+    return sorted(planned, key=lambda p: -took.get(
+        (p.cell.case.id, p.cell.check.name, p.cell.variant.name, p.cell.release, p.cell.python),
+        float("inf")))
+
+
 def _execute(cells: list[plan.Cell], args: argparse.Namespace, writer: results.RunWriter) -> None:
-    planned = [plan.resolve(cell, PYPI_CACHE) for cell in cells]
+    planned = _longest_first([plan.resolve(cell, PYPI_CACHE) for cell in cells],
+                             Path(args.results))
     show = _progress(len(planned))
 
     def on_cell(record: dict[str, Any]) -> None:
