@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,8 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
         print(f"reason: {cell['reason']}")
         for index, run in enumerate(cell["evidence"]["runs"], 1):
             print(f"run {index}: {run['outcome']} exit={run['exit_code']} {run['duration_s']}s")
+            if run["recorded"].get("note"):
+                print(f"  note: {run['recorded']['note']}")
             print("  evidence: " + json.dumps(run["recorded"], sort_keys=True)[:2000])
     print(f"\nresult file: {target}")
     return 0 if all(c["agrees"] for c in writer.document["cells"]) else 1
@@ -176,6 +179,10 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
     cases = metadata.load_all()
     pythons = args.python or configured_pythons()
     cells = [c for c in plan.cells(cases, pythons) if c.release == metadata.LATEST]
+    if args.envs == str(ENVS):
+        # Fresh environments: a reused one would keep the dependencies it resolved back then,
+        # and dependency drift is one of the things this check is for.
+        args.envs = tempfile.mkdtemp(prefix="regression-envs-")
     out = Path(args.results).resolve()
     path = out / "runs" / f"regression-{results.stamp_name()}"
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))

@@ -19,7 +19,7 @@ from typing import Any
 from . import expectations, results, runner, venvs, verdict
 from .plan import PLATFORM, Planned
 
-ROOT = Path(__file__).resolve().parent.parent
+ENV_FAILED = "does not install"
 
 
 @dataclass
@@ -54,7 +54,7 @@ class Engine:
         try:
             env, record["distributions"] = self._env(planned)
         except venvs.EnvError as exc:
-            record.update(outcome=verdict.ERROR, reason=f"environment: {exc}")
+            record.update(outcome=verdict.ERROR, reason=f"{ENV_FAILED}: {exc}")
             return _finish(record, planned, started)
         launch = runner.Launch(
             python=str(env.python), script=cell.check.reproducer, args=cell.check.args,

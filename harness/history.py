@@ -96,6 +96,11 @@ def render(case: Case, python: str, cells: list[dict[str, Any]]) -> str:
         lines += [f"- {t.after} from {t.release} (was {t.before})" for t in moves]
         if not first:
             lines.append("- no release gave a verdict")
+        for label, picked in (("skipped", [c for c in mine if c["outcome"] == "skip"]),
+                              ("no verdict", [c for c in mine if c["outcome"] in ("error", "flaky")])):
+            if picked:
+                lines.append(f"- {label}: " + ", ".join(
+                    f"{c['release']} ({' '.join(c['reason'].split())[:80]})" for c in picked))
         if check == next(iter(case.checks)):
             problems = against_metadata(case, rows)
             lines += [f"- DISAGREES with the metadata: {p}" for p in problems] or [

@@ -107,3 +107,20 @@ def test_the_matrix_links_the_release_histories_kept_beside_it(tmp_path: Path) -
     link = "history/werkzeug-3039-py3.11-linux.md"
     assert f"[{link}]({link})" in (tmp_path / "matrix.md").read_text()
     assert f'<a href="{link}">' in (tmp_path / "matrix.html").read_text()
+
+
+def test_a_real_linux_baseline_merges_with_windows_and_macos_runs(tmp_path: Path) -> None:
+    real = results.load(Path(__file__).resolve().parent.parent / "results" / "baseline"
+                        / "linux.json")
+    windows = document("win32", [cell("win32", "3.12")])
+    macos = document("darwin", [cell("darwin", "3.13")])
+    matrix = report.merge([real, windows, macos])
+    oses = {os_name for os_name, _ in matrix.columns}
+    assert oses == {"linux", "win32", "darwin"}
+    linux_cells = [c for c in matrix.cells if c["os"] == "linux"]
+    assert len(linux_cells) == len(real["cells"])
+    row = ("werkzeug-3039", "werkzeug", "affected", "3.1.9")
+    assert matrix.at(row, ("win32", "3.12"))["os"] == "win32"
+    assert matrix.at(row, ("linux", "3.12"))["outcome"] == "leak"
+    report.write(matrix, tmp_path)
+    assert "win32 3.12" in (tmp_path / "matrix.md").read_text()

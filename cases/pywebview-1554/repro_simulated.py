@@ -78,10 +78,11 @@ def main() -> int:
         return 1
     child.trigger("webview.start(): EdgeChromium window shown, page loaded, window.destroy(), GUI loop ended")
     if folder is None:
-        sys.stderr.write(
-            "pywebview %s hands WebView2 no user data folder (private-mode temp folder arrived in 4.1,"
-            " PR #1082): nothing of this kind can be left in the temp dir\n" % _version()
-        )
+        note = ("pywebview %s hands WebView2 no user data folder (the private-mode temp folder "
+                "arrived in 4.1, PR #1082): nothing of this kind can be left in the temp dir"
+                % _version())
+        child.record("note", note)
+        sys.stderr.write(note + "\n")
     return 0
 
 
