@@ -72,7 +72,7 @@ def test_an_interrupted_run_keeps_what_it_wrote(tmp_path: Path) -> None:
     proc = _harness(tmp_path, "all", "--case", "werkzeug-3039", "--python", "3.11", "--jobs", "1")
     runs = tmp_path / "results" / "runs"
     deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and proc.poll() is None:
         files = list(runs.glob("*.json")) if runs.is_dir() else []
         if files and json.loads(files[0].read_text())["cells"]:
             break
