@@ -20,9 +20,19 @@ Only a few of these stand-ins have behaviour; everything else is an inert ``Auto
   real runtime, creates (or re-creates) the user data folder it was given and fills it; a
   navigation raises ``NavigationStarting``/``NavigationCompleted``; ``ExecuteScriptAsync``
   runs no JavaScript (there is no browser) and completes with ``null``;
+- the user data folder is chosen by the WinForms control's documented rule:
+  ``CreationProperties`` (``UserDataFolder``) serve implicit initialization only, i.e.
+  ``EnsureCoreWebView2Async(None)`` or setting ``Source``; an explicit environment from
+  ``CoreWebView2Environment.CreateAsync(browserExecutableFolder, userDataFolder, options)``
+  brings its own folder, and without one the runtime uses its default
+  ``<executable>.WebView2`` next to the executable (outside the temp dir: not written here);
 - ``System.Diagnostics.Process`` for that browser process: disposing the control ends it.
 
-``EVENTS`` lists what the stand-ins saw, for the evidence.
+``EVENTS`` lists what the stand-ins saw, for the evidence. ``HANDOFFS`` lists every user data
+folder the code under test gave a modelled API (``CreationProperties.UserDataFolder``,
+``CreateAsync``); ``UNMODELLED`` lists every path-like string it gave an inert ``Auto`` (a call
+argument or an attribute), so that a reproducer can tell a folder passed through an API these
+doubles do not model (a simulation gap) from one that WebView2 itself would ignore.
 """
 from __future__ import annotations
 
@@ -37,11 +47,22 @@ import types
 from typing import Any, Callable, Dict, List, Optional
 
 EVENTS: List[Dict[str, Any]] = []
+HANDOFFS: List[Dict[str, Any]] = []
+UNMODELLED: List[Dict[str, Any]] = []
 
 
 def _event(kind: str, **data: Any) -> None:
     data["event"] = kind
     EVENTS.append(data)
+
+
+def _pathlike(value: Any) -> bool:
+    return (isinstance(value, str) and len(value) < 1024 and "\n" not in value
+            and (os.sep in value or "\\" in value))
+
+
+def _handoff(api: str, folder: Optional[str]) -> None:
+    HANDOFFS.append({"api": api, "user_data_folder": folder})
 
 
 class Auto:
@@ -59,7 +80,15 @@ class Auto:
         return value
 
     def __call__(self, *args: Any, **kwargs: Any) -> "Auto":
+        paths = [a for a in list(args) + list(kwargs.values()) if _pathlike(a)]
+        if paths:
+            UNMODELLED.append({"api": self._name + "()", "paths": paths})
         return Auto(self._name + "()")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if _pathlike(value):
+            UNMODELLED.append({"api": "%s.%s =" % (self._name, name), "paths": [value]})
+        object.__setattr__(self, name, value)
 
     def __iadd__(self, handler: Callable[..., Any]) -> "Auto":  # event += handler
         self._handlers.append(handler)
@@ -105,6 +134,13 @@ class Auto:
 
 class _Net:
     """Base of the stand-ins with behaviour: unknown members are inert ``Auto`` values."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A path stored in a member these stand-ins give no behaviour is noted (see UNMODELLED).
+        if _pathlike(value) and not name.startswith("_") and not isinstance(
+                getattr(type(self), name, None), property):
+            UNMODELLED.append({"api": "%s.%s =" % (type(self).__name__, name), "paths": [value]})
+        object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -402,10 +438,19 @@ class Environment:
 
 class CoreWebView2CreationProperties(_Net):
     def __init__(self) -> None:
-        self.UserDataFolder: Optional[str] = None
+        self._user_data_folder: Optional[str] = None
         self.AdditionalBrowserArguments: Optional[str] = None
         self.BrowserExecutableFolder: Optional[str] = None
         self.IsInPrivateModeEnabled: Optional[bool] = None
+
+    @property
+    def UserDataFolder(self) -> Optional[str]:
+        return self._user_data_folder
+
+    @UserDataFolder.setter
+    def UserDataFolder(self, value: Optional[str]) -> None:
+        _handoff("CoreWebView2CreationProperties.UserDataFolder", value)
+        self._user_data_folder = value
 
     def set_IsInPrivateModeEnabled(self, value: bool) -> None:
         self.IsInPrivateModeEnabled = value
@@ -413,13 +458,14 @@ class CoreWebView2CreationProperties(_Net):
 
 class _Environment(_Net):
     def __init__(self, user_data_folder: Optional[str]) -> None:
-        self.UserDataFolder = user_data_folder
+        object.__setattr__(self, "UserDataFolder", user_data_folder)  # handed off in CreateAsync
 
 
 class CoreWebView2Environment:
     @staticmethod
     def CreateAsync(browserExecutableFolder: Optional[str] = None,
                     userDataFolder: Optional[str] = None, options: Any = None) -> _Task:
+        _handoff("CoreWebView2Environment.CreateAsync(userDataFolder)", userDataFolder)
         return _Task(_Environment(userDataFolder))
 
 
@@ -456,17 +502,27 @@ class WebView2(Control):
     def EnsureCoreWebView2Async(self, environment: Any = None, *_: Any) -> _Task:
         if self.CoreWebView2 is None and not self._starting:
             self._starting = True
-            if environment is not None:  # an explicit environment wins over CreationProperties
+            props = self.CreationProperties
+            props_folder = props.UserDataFolder if props is not None else None
+            if environment is not None:
+                # Explicit initialization: the environment's folder is used; CreationProperties
+                # serve implicit initialization only, so their UserDataFolder is not consulted.
                 folder = environment.UserDataFolder
+                choice = {"initialization": "explicit environment", "user_data_folder": folder}
+                if props_folder is not None and props_folder != folder:
+                    choice["creation_properties_folder_ignored"] = props_folder
             else:
-                props = self.CreationProperties
-                folder = props.UserDataFolder if props is not None else None
-            DISPATCHER.post(lambda: self._start_browser(folder))
+                folder = props_folder
+                choice = {"initialization": "implicit (CreationProperties)", "user_data_folder": folder}
+            if folder is None:
+                choice["runtime_default"] = "<executable>.WebView2 next to the executable (not written)"
+            DISPATCHER.post(lambda: self._start_browser(folder, choice))
         return _Task()
 
-    def _start_browser(self, folder: Optional[str]) -> None:
+    def _start_browser(self, folder: Optional[str], choice: Dict[str, Any]) -> None:
         if self.IsDisposed:
             return
+        _event("user-data-folder-chosen", **choice)
         self._process = _BrowserProcess(folder)
         self.CoreWebView2 = CoreWebView2(self, self._process)
         args = Auto("CoreWebView2InitializationCompletedEventArgs")

@@ -19,10 +19,11 @@ result is expected from every release.
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import sys
 import tempfile
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from harness import child
 
@@ -58,8 +59,28 @@ def children(zombies: bool = False) -> List[str]:
     return sorted(found)
 
 
+def broken_release() -> Optional[str]:
+    """Why this release's Qt backend cannot load on any OS (a fault of the release), or None."""
+    spec = importlib.util.find_spec("webview.platforms")
+    if spec is None:  # 4.2: published without the package (4.2.1 has it)
+        return "pywebview %s was published without its webview.platforms package: no GUI backend can load on any OS" % _version()
+    qt = os.path.join(list(spec.submodule_search_locations)[0], "qt.py")
+    try:
+        with open(qt, encoding="utf-8") as f:
+            compile(f.read(), qt, "exec")
+    except SyntaxError as exc:  # 4.3-4.3.2: a quoted key inside a quoted string (fixed in 4.3.3)
+        return ("pywebview %s: webview/platforms/qt.py does not compile (SyntaxError line %s: %s), "
+                "so the Qt backend cannot load with any Python or Qt binding" % (_version(), exc.lineno, (exc.text or "").strip()))
+    return None
+
+
 def main() -> int:
     seen: Dict[str, Any] = {}
+    broken = broken_release()
+    if broken is not None:
+        child.record("note", broken)
+        sys.stderr.write(broken + "\n")
+        return 1
     window = webview.create_window("corpus pywebview-1554", html="<p id='p'>corpus</p>")
 
     def round_trip_then_close() -> None:

@@ -20,6 +20,7 @@ still opens and closes, and nothing can be left in the temp dir.
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import sys
 import tempfile
@@ -39,6 +40,14 @@ LOAD_TIMEOUT = 20.0
 
 def main() -> int:
     seen: Dict[str, Any] = {}
+    if importlib.util.find_spec("webview.platforms") is None:
+        # 4.2 was published without the package (its pyproject.toml lists only webview,
+        # webview.js and webview.lib); 4.2.1 has it. A packaging fault, on every OS alike.
+        note = ("pywebview %s was published without its webview.platforms package: no GUI backend "
+                "(winforms included) can load on any OS, so there is nothing to simulate" % _version())
+        child.record("note", note)
+        sys.stderr.write(note + "\n")
+        return 1
     window = webview.create_window("corpus pywebview-1554", html="<p>corpus</p>")
 
     def close_when_loaded() -> None:
@@ -78,9 +87,29 @@ def main() -> int:
         return 1
     child.trigger("webview.start(): EdgeChromium window shown, page loaded, window.destroy(), GUI loop ended")
     if folder is not None:
-        # The stand-in runtime must have filled the folder it was given, as WebView2 does: a
-        # simulation that missed the release's way of passing it proves nothing (no clean).
-        child.control("stand-in WebView2 filled the user data folder", bool(seen.get("folder_while_open")))
+        # Fidelity of the simulation (a miss proves nothing, so no clean): the folder pywebview
+        # chose must have reached WebView2 through an API the doubles model, not through one they
+        # leave inert; and a folder WebView2 was started with must have been filled by it.
+        handed = [h["api"] for h in dotnet_doubles.HANDOFFS if h["user_data_folder"] == folder]
+        unmodelled = [u["api"] for u in dotnet_doubles.UNMODELLED if any(folder in p for p in u["paths"])]
+        chosen = [e for e in events if e["event"] == "user-data-folder-chosen"]
+        used = any(e.get("user_data_folder") == folder for e in chosen)
+        child.record("user_data_folder_handed_to", handed)
+        child.record("user_data_folder_unmodelled_apis", unmodelled)
+        child.record("user_data_folder_used_by_webview2", used)
+        child.control("user data folder reached a modelled WebView2 API", bool(handed) and not unmodelled)
+        if used:
+            child.control("stand-in WebView2 filled the user data folder", bool(seen.get("folder_while_open")))
+        else:
+            how = chosen[0] if chosen else {}
+            note = ("pywebview %s hands its temp folder to %s, but WebView2 is initialised by %s with "
+                    "user data folder %r: WebView2 reads CreationProperties only for implicit "
+                    "initialization, so the runtime uses its default <executable>.WebView2 folder next "
+                    "to the executable and never fills the temp folder (upstream #1453, #1456; 5.2 "
+                    "only: 5.3 went back to implicit initialization)"
+                    % (_version(), " and ".join(handed), how.get("initialization"), how.get("user_data_folder")))
+            child.record("note", note)
+            sys.stderr.write(note + "\n")
     if folder is None:
         note = ("pywebview %s hands WebView2 no user data folder (the private-mode temp folder "
                 "arrived in 4.1, PR #1082): nothing of this kind can be left in the temp dir"
