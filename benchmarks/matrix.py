@@ -7,8 +7,8 @@
 - pip: cold again with the virtualenv backend (pip installs);
 - floor: the sum of the reproducers' own run times in the warm run, divided by the jobs.
 
-Prints every time and the ratios warm/floor, cold/floor, pip/uv, and writes them as JSON to
-benchmarks/latest.json. Outcomes of the three runs are compared: a benchmark whose runs
+Prints every time and the ratios warm/floor, cold/floor, pip/uv, and writes them as JSON
+(default: benchmarks/latest.json). Outcomes of the three runs are compared: a benchmark whose runs
 disagree on a cell says so.
 """
 from __future__ import annotations
@@ -50,6 +50,7 @@ def main() -> int:
     parser.add_argument("--case", action="append", default=[])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--skip-pip", action="store_true", help="leave out the pip-based run")
+    parser.add_argument("--out", default="benchmarks/latest.json", help="where the figures go")
     args = parser.parse_args()
     selection = [a for case in args.case for a in ("--case", case)] + ["--jobs", str(args.jobs)]
     work = Path(tempfile.mkdtemp(prefix="leak-corpus-bench-"))
@@ -76,7 +77,7 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = json.dumps(figures, indent=1)
-    (ROOT / "benchmarks" / "latest.json").write_text(text + "\n")
+    (ROOT / args.out).write_text(text + "\n")
     print(text)
     return 0
 
