@@ -102,3 +102,18 @@ def test_parallel_cells_give_the_same_results_as_serial_ones(tmp_path: Path) -> 
                       for c in results.load(run_file)["cells"]})
     serial, parallel = found
     assert serial == parallel and len(serial) >= 14
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the native Qt control is Linux's")
+def test_the_native_qt_control_proves_the_window_loaded(tmp_path: Path) -> None:
+    out = tmp_path / "cells.json"
+    proc = _harness(tmp_path, "run", "pywebview-1554", "--python", "3.11", "--check", "qt-window",
+                    "--variant", "latest", "--json", str(out))
+    output, _ = proc.communicate(timeout=1200)
+    assert proc.returncode == 0, output
+    [cell] = results.load(out)["cells"]
+    assert cell["outcome"] == "clean" and cell["evidence_kind"] == "native"
+    [run] = cell["evidence"]["runs"]
+    assert run["recorded"]["js_result"] == 42 and run["recorded"]["trigger"]
+    assert list((tmp_path / "machine-tmp").iterdir()) == []
+    assert alive_under(tmp_path) == []
