@@ -300,6 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
+    # A shell starts background jobs with SIGINT ignored, and Python then never raises
+    # KeyboardInterrupt: an interrupt must always stop a run cleanly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with scratch.private_tmpdir():
             return int(args.func(args, argv))

@@ -40,8 +40,9 @@ def _drifted(cell: dict[str, Any], base: dict[str, Any]) -> list[str]:
 
 
 def classify(cell: dict[str, Any], base: dict[str, Any] | None) -> Change:
+    release = cell["upstream"]["version"] or "no release resolved"
     where = (f"{cell['case']}/{cell['check']} on Python {cell['python_requested']} "
-             f"({cell['upstream']['package']} {cell['upstream']['version']})")
+             f"({cell['upstream']['package']} {release})")
     outcome = cell["outcome"]
     if outcome == "skip":
         return Change(SKIPPED, cell, base, f"{where}: skipped: {cell['reason']}")
