@@ -19,8 +19,6 @@ from typing import Any
 from . import expectations, results, runner, venvs, verdict
 from .plan import PLATFORM, Planned
 
-ENV_FAILED = "does not install"
-
 
 @dataclass
 class Engine:
@@ -54,7 +52,7 @@ class Engine:
         try:
             env, record["distributions"] = self._env(planned)
         except venvs.EnvError as exc:
-            record.update(outcome=verdict.ERROR, reason=f"{ENV_FAILED}: {exc}")
+            record.update(outcome=verdict.ERROR, reason=f"{verdict.ENV_FAILED}: {exc}")
             return _finish(record, planned, started)
         launch = runner.Launch(
             python=str(env.python), script=cell.check.reproducer, args=cell.check.args,

@@ -11,7 +11,7 @@ from typing import Any
 
 from packaging.version import Version
 
-from . import pypi
+from . import pypi, verdict
 from .metadata import Case, Variant
 
 VERDICTS = ("leak", "clean")
@@ -96,8 +96,10 @@ def render(case: Case, python: str, cells: list[dict[str, Any]]) -> str:
         lines += [f"- {t.after} from {t.release} (was {t.before})" for t in moves]
         if not first:
             lines.append("- no release gave a verdict")
-        for label, picked in (("skipped", [c for c in mine if c["outcome"] == "skip"]),
-                              ("no verdict", [c for c in mine if c["outcome"] in ("error", "flaky")])):
+        not_run = [c for c in mine if c["outcome"] == "skip"
+                   or c["reason"].startswith(verdict.ENV_FAILED)]
+        no_verdict = [c for c in mine if c["outcome"] in ("error", "flaky") and c not in not_run]
+        for label, picked in (("skipped or not installable", not_run), ("no verdict", no_verdict)):
             if picked:
                 lines.append(f"- {label}: " + ", ".join(
                     f"{c['release']} ({' '.join(c['reason'].split())[:80]})" for c in picked))

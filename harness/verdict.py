@@ -17,6 +17,8 @@ from .runner import RunResult
 
 LEAK, CLEAN, ERROR, SKIP, FLAKY = "leak", "clean", "error", "skip", "flaky"
 OUTCOMES = (LEAK, CLEAN, ERROR, SKIP, FLAKY)
+# The reason of an error cell whose environment could not be built starts with this.
+ENV_FAILED = "does not install"
 STDERR_TAIL = 2000
 
 

@@ -43,3 +43,18 @@ def test_history_says_where_it_disagrees_with_the_metadata(case: metadata.Case) 
     assert any("1.0 is the last affected release; it is clean" in p for p in problems)
     assert any("1.1 is the first fixed release; it is leak" in p for p in problems)
     assert any("leaks after the first fixed release 1.1: 1.1, 1.2" in p for p in problems)
+
+
+def test_releases_that_do_not_install_are_listed_with_the_skipped_ones(case: metadata.Case) -> None:
+    def row(release: str, outcome: str, reason: str) -> dict:
+        return {"check": "main", "release": release, "outcome": outcome, "reason": reason}
+
+    text = history.render(case, "3.11", [
+        row("0.9", "leak", "1 of 1 survived"),
+        row("1.0", "error", "does not install: no wheel for this Python"),
+        row("1.1", "skip", "demo 1.1 requires Python >=3.12"),
+        row("1.2", "error", "exit status 1: ImportError"),
+    ])
+    assert "- skipped or not installable: 1.0 (does not install" in text
+    assert "1.1 (demo 1.1 requires Python >=3.12)" in text
+    assert "- no verdict: 1.2 (exit status 1" in text
