@@ -9,6 +9,7 @@ Missing interpreters: nox makes them an error when ``CI`` is set. Here no sessio
 an interpreter; the harness finds them (PATH and pyenv) and records a cell whose Python is not
 installed as ``skip`` with the reason, on CI and off it alike.
 """
+
 from __future__ import annotations
 
 import sys
@@ -30,8 +31,10 @@ nox.options.error_on_missing_interpreters = False
 
 
 def _harness(session: nox.Session, *args: str) -> None:
-    requirements = [*PYPROJECT["project"]["dependencies"],
-                    *nox.project.dependency_groups(PYPROJECT, "test")]
+    requirements = [
+        *PYPROJECT["project"]["dependencies"],
+        *nox.project.dependency_groups(PYPROJECT, "test"),
+    ]
     with scratch.private_tmpdir():  # uv and pytest write there, not to the machine's /tmp
         env = venvs.ensure(ROOT / ".nox" / "harness", sys.executable, requirements)
         session.run(str(env.python), *args, external=True)
@@ -57,8 +60,10 @@ for _case in CASES:
 def run(session: nox.Session) -> None:
     """One case on one Python: nox -s run -p 3.11 -- CASE [--variant V] [--upstream PKG==VER]."""
     if not session.posargs:
-        session.error("usage: nox -s run -p 3.11 -- CASE [--variant V] [--check C] "
-                      "[--upstream PKG==VER] [--json FILE]")
+        session.error(
+            "usage: nox -s run -p 3.11 -- CASE [--variant V] [--check C] "
+            "[--upstream PKG==VER] [--json FILE]"
+        )
     _harness(session, "-m", "harness", "run", "--python", str(session.python), *session.posargs)
 
 

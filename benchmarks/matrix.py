@@ -11,6 +11,7 @@ Prints every time and the ratios warm/floor, cold/floor, pip/uv, and writes them
 (default: benchmarks/latest.json). Outcomes of the three runs are compared: a benchmark whose runs
 disagree on a cell says so.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,9 @@ def run_matrix(work: Path, name: str, extra: list[str]) -> tuple[float, dict]:
     out = work / name
     command = [sys.executable, "-m", "harness", "all", "--results", str(out), *extra]
     started = time.monotonic()
-    proc = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True)
+    proc = subprocess.run(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     elapsed = time.monotonic() - started
     files = sorted((out / "runs").glob("*.json"))
     if not files:
@@ -40,13 +42,16 @@ def run_matrix(work: Path, name: str, extra: list[str]) -> tuple[float, dict]:
 
 
 def outcomes(document: dict) -> dict[tuple, str]:
-    return {(c["case"], c["check"], c["variant"], c["release"], c["python_requested"]):
-            c["outcome"] for c in document["cells"]}
+    return {
+        (c["case"], c["check"], c["variant"], c["release"], c["python_requested"]): c["outcome"]
+        for c in document["cells"]
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--case", action="append", default=[])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--skip-pip", action="store_true", help="leave out the pip-based run")
@@ -60,9 +65,16 @@ def main() -> int:
         warm, warm_doc = run_matrix(work, "warm", selection + uv_envs)
         runs = [r for c in warm_doc["cells"] for r in c["evidence"]["runs"]]
         floor = sum(r["duration_s"] for r in runs) / args.jobs
-        figures = {"cells": len(warm_doc["cells"]), "runs": len(runs), "jobs": args.jobs,
-                   "cold_s": round(cold, 1), "warm_s": round(warm, 1), "floor_s": round(floor, 1),
-                   "warm/floor": round(warm / floor, 2), "cold/floor": round(cold / floor, 2)}
+        figures = {
+            "cells": len(warm_doc["cells"]),
+            "runs": len(runs),
+            "jobs": args.jobs,
+            "cold_s": round(cold, 1),
+            "warm_s": round(warm, 1),
+            "floor_s": round(floor, 1),
+            "warm/floor": round(warm / floor, 2),
+            "cold/floor": round(cold / floor, 2),
+        }
         documents = {"cold": cold_doc, "warm": warm_doc}
         if not args.skip_pip:
             pip_envs = ["--envs", str(work / "envs-pip"), "--venv-backend", "virtualenv"]
@@ -70,8 +82,11 @@ def main() -> int:
             figures.update({"pip_cold_s": round(pip, 1), "pip/uv": round(pip / cold, 2)})
         reference = outcomes(warm_doc)
         figures["disagreeing_cells"] = sorted(
-            f"{name}: {'/'.join(key[:4])} py{key[4]}" for name, doc in documents.items()
-            for key, outcome in outcomes(doc).items() if reference.get(key) != outcome)
+            f"{name}: {'/'.join(key[:4])} py{key[4]}"
+            for name, doc in documents.items()
+            for key, outcome in outcomes(doc).items()
+            if reference.get(key) != outcome
+        )
         figures["host"] = warm_doc["run"]["host"]
         figures["selection"] = args.case or "all cases"
     finally:

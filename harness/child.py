@@ -19,6 +19,7 @@ Conventions (the probes in ``harness/probes`` read these keys):
 - ``warnings``: warnings and unraisable exceptions seen while ``capture_warnings`` was active.
 - ``gc`` / ``callbacks`` / ``fds`` / ``state``: label -> measurements, see each function.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -117,7 +118,7 @@ class Survivors:
         self._finalized += 1
 
     def collect(self) -> int:
-        """Run the collector and record ``tracked``, ``survived`` and ``finalized``; return survivors."""
+        """Collect; record ``tracked``, ``survived`` and ``finalized``; return the survivors."""
         for _ in range(3):
             gc.collect()
         survived = sum(1 for ref in self._refs if ref() is not None)
@@ -157,8 +158,12 @@ def capture_warnings() -> Iterator[list[dict[str, str]]]:
 
         def on_warning(message: Any, category: type, filename: str, lineno: int, *_: Any) -> None:
             seen.append(
-                {"via": "warning", "category": category.__name__, "message": str(message),
-                 "where": "%s:%s" % (filename, lineno)}
+                {
+                    "via": "warning",
+                    "category": category.__name__,
+                    "message": str(message),
+                    "where": "%s:%s" % (filename, lineno),
+                }
             )
             _save()
 

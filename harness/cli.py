@@ -1,13 +1,17 @@
 """The harness's command line: what the nox sessions call.
 
-    python -m harness all     [--case ID]... [--python X]... [--jobs N] [--save-baseline]
-    python -m harness run     CASE --python X [--variant V] [--check C] [--upstream PKG==VER] [--json FILE]
-    python -m harness report  [RESULT_FILE ...]
+    python -m harness all         [--case ID]... [--python X]... [--jobs N] [--save-baseline]
+    python -m harness run         CASE --python X [--variant V] [--check C]
+                                  [--upstream PKG==VER] [--json FILE]
+    python -m harness report      [RESULT_FILE ...]
+    python -m harness regression  [--python X]...
+    python -m harness history     CASE [--python X] [--from V] [--to V] [--check C]...
     python -m harness cases
 
 Exit status: 0 when every cell agrees with its expectation, 1 when one does not, 2 for bad
 input (unknown case, bad metadata, unknown release, unreadable result file).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +41,9 @@ class InputError(ValueError):
 
 
 def configured_pythons() -> list[str]:
-    return list(metadata.tomllib.loads((ROOT / "pyproject.toml").read_text())
-                ["tool"]["corpus"]["pythons"])
+    return list(
+        metadata.tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["corpus"]["pythons"]
+    )
 
 
 def _progress(total: int) -> Any:
@@ -48,9 +53,12 @@ def _progress(total: int) -> Any:
         done[0] += 1
         mark = "" if cell["agrees"] else "  <-- DISAGREES"
         version = cell["upstream"]["version"] or "-"
-        print(f"[{done[0]}/{total}] {cell['case']}/{cell['check']}/{cell['variant']}@"
-              f"{cell['release']} ({version}) py{cell['python_requested']}: {cell['outcome']}"
-              f" (expected {cell['expected']}) {cell['duration_s']:.1f}s{mark}", flush=True)
+        print(
+            f"[{done[0]}/{total}] {cell['case']}/{cell['check']}/{cell['variant']}@"
+            f"{cell['release']} ({version}) py{cell['python_requested']}: {cell['outcome']}"
+            f" (expected {cell['expected']}) {cell['duration_s']:.1f}s{mark}",
+            flush=True,
+        )
         if cell["outcome"] in ("error", "flaky", "skip"):
             print(f"    {' '.join(cell['reason'].split())[:400]}", flush=True)
 
@@ -64,24 +72,36 @@ def _longest_first(planned: list[plan.Planned], results_dir: Path) -> list[plan.
         cells = results.load(results_dir / "baseline" / f"{plan.PLATFORM}.json")["cells"]
     except ValueError:  # no baseline, or one this run must not touch: keep the plan's order
         return planned
-    took = {(c["case"], c["check"], c["variant"], c["release"], c["python_requested"]):
-            c["duration_s"] for c in cells}
-    return sorted(planned, key=lambda p: -took.get(
-        (p.cell.case.id, p.cell.check.name, p.cell.variant.name, p.cell.release, p.cell.python),
-        float("inf")))
+    took = {
+        (c["case"], c["check"], c["variant"], c["release"], c["python_requested"]): c["duration_s"]
+        for c in cells
+    }
+    return sorted(
+        planned,
+        key=lambda p: (
+            -took.get(
+                (
+                    p.cell.case.id,
+                    p.cell.check.name,
+                    p.cell.variant.name,
+                    p.cell.release,
+                    p.cell.python,
+                ),
+                float("inf"),
+            )
+        ),
+    )
 
 
 def _execute(cells: list[plan.Cell], args: argparse.Namespace, writer: results.RunWriter) -> None:
-    planned = _longest_first([plan.resolve(cell, PYPI_CACHE) for cell in cells],
-                             Path(args.results))
+    planned = _longest_first([plan.resolve(cell, PYPI_CACHE) for cell in cells], Path(args.results))
     show = _progress(len(planned))
 
     def on_cell(record: dict[str, Any]) -> None:
         writer.add(record)
         show(record)
 
-    Engine(Path(args.envs), backend=args.venv_backend, jobs=args.jobs,
-           on_cell=on_cell).run(planned)
+    Engine(Path(args.envs), backend=args.venv_backend, jobs=args.jobs, on_cell=on_cell).run(planned)
     writer.finish()
 
 
@@ -90,20 +110,26 @@ def _command_line(argv: list[str]) -> str:
 
 
 def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
-    cases = ([metadata.load_case(c) for c in args.case] if args.case else metadata.load_all())
+    cases = [metadata.load_case(c) for c in args.case] if args.case else metadata.load_all()
     pythons = args.python or configured_pythons()
     cells = plan.cells(cases, pythons)
     out = Path(args.results).resolve()
     path = out / "runs" / results.stamp_name()
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
-    print(f"{len(cells)} cells from {len(cases)} case(s) on Python {', '.join(pythons)}; "
-          f"writing {path}", flush=True)
+    print(
+        f"{len(cells)} cells from {len(cases)} case(s) on Python {', '.join(pythons)}; "
+        f"writing {path}",
+        flush=True,
+    )
     _execute(cells, args, writer)
     documents = [writer.document]
     if not args.case:
         # The matrix keeps the other OSes' baselines beside this run.
-        documents += [results.load(p) for p in sorted((out / "baseline").glob("*.json"))
-                      if p.stem != plan.PLATFORM]
+        documents += [
+            results.load(p)
+            for p in sorted((out / "baseline").glob("*.json"))
+            if p.stem != plan.PLATFORM
+        ]
         for written in report.write(report.merge(documents), out):
             print(f"wrote {written}")
     if args.save_baseline:
@@ -127,29 +153,41 @@ def _override(case: Case, upstream: str | None) -> str | None:
         raise InputError(f"--upstream {upstream!r}: expected PKG==VERSION") from None
     pins = [s.version for s in requirement.specifier if s.operator in ("==", "===")]
     if canonicalize_name(requirement.name) != canonicalize_name(case.package) or len(pins) != 1:
-        raise InputError(f"--upstream {upstream!r}: case {case.id} takes "
-                         f"{case.package}==VERSION")
+        raise InputError(f"--upstream {upstream!r}: case {case.id} takes {case.package}==VERSION")
     pypi.release(case.package, pins[0], PYPI_CACHE)  # an unknown release fails here, clearly
     return pins[0]
 
 
 def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     case = metadata.load_case(args.case)
-    cells = plan.cells([case], [args.python], variant=args.variant, check=args.check,
-                       release=_override(case, args.upstream))
+    cells = plan.cells(
+        [case],
+        [args.python],
+        variant=args.variant,
+        check=args.check,
+        release=_override(case, args.upstream),
+    )
     if not cells:
-        raise InputError(f"no cell of {case.id} matches --variant {args.variant} "
-                         f"--check {args.check}")
-    target = (Path(args.json).resolve() if args.json
-              else Path(args.results).resolve() / "runs" / results.stamp_name())
+        raise InputError(
+            f"no cell of {case.id} matches --variant {args.variant} --check {args.check}"
+        )
+    target = (
+        Path(args.json).resolve()
+        if args.json
+        else Path(args.results).resolve() / "runs" / results.stamp_name()
+    )
     writer = results.RunWriter(target, results.new_run(_command_line(argv), args.venv_backend))
     _execute(cells, args, writer)
     for cell in writer.document["cells"]:
-        print(f"\n== {cell['case']}/{cell['check']}/{cell['variant']} "
-              f"{cell['upstream']['package']} {cell['upstream']['version']} "
-              f"Python {cell['python'] or cell['python_requested']}")
-        print(f"outcome: {cell['outcome']}   expected: {cell['expected']}"
-              f"{'' if cell['agrees'] else '   (DISAGREES)'}")
+        print(
+            f"\n== {cell['case']}/{cell['check']}/{cell['variant']} "
+            f"{cell['upstream']['package']} {cell['upstream']['version']} "
+            f"Python {cell['python'] or cell['python_requested']}"
+        )
+        print(
+            f"outcome: {cell['outcome']}   expected: {cell['expected']}"
+            f"{'' if cell['agrees'] else '   (DISAGREES)'}"
+        )
         print(f"reason: {cell['reason']}")
         for index, run in enumerate(cell["evidence"]["runs"], 1):
             print(f"run {index}: {run['outcome']} exit={run['exit_code']} {run['duration_s']}s")
@@ -212,15 +250,21 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
     for name in args.check or ():
         if name not in case.checks:
             raise InputError(f"{case.id} has no check {name!r} (known: {', '.join(case.checks)})")
-    cells = [plan.Cell(case, check, variant, release, args.python)
-             for check in case.checks.values() if not args.check or check.name in args.check
-             for release in releases]
+    cells = [
+        plan.Cell(case, check, variant, release, args.python)
+        for check in case.checks.values()
+        if not args.check or check.name in args.check
+        for release in releases
+    ]
     out = Path(args.results).resolve() / "history"
     stem = f"{case.id}-py{args.python}-{plan.PLATFORM}"
-    writer = results.RunWriter(out / f"{stem}.json",
-                               results.new_run(_command_line(argv), args.venv_backend))
-    print(f"history of {case.id}: {len(releases)} releases of {case.package} on Python "
-          f"{args.python}, {len(cells)} cells")
+    writer = results.RunWriter(
+        out / f"{stem}.json", results.new_run(_command_line(argv), args.venv_backend)
+    )
+    print(
+        f"history of {case.id}: {len(releases)} releases of {case.package} on Python "
+        f"{args.python}, {len(cells)} cells"
+    )
     _execute(cells, args, writer)
     text = history.render(case, args.python, writer.document["cells"])
     results.write_atomic(out / f"{stem}.md", text)
@@ -230,31 +274,52 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
 
 def cmd_cases(args: argparse.Namespace, argv: list[str]) -> int:
     for case in metadata.load_all():
-        print(f"{case.id:<18} {case.status:<8} {case.package:<10} checks: "
-              f"{', '.join(case.checks)}; variants: {', '.join(case.variants)}")
+        print(
+            f"{case.id:<18} {case.status:<8} {case.package:<10} checks: "
+            f"{', '.join(case.checks)}; variants: {', '.join(case.variants)}"
+        )
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m harness", description=__doc__,
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    top = argparse.ArgumentParser(
+        prog="python -m harness",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = top.add_subparsers(dest="command", required=True)
 
     def running(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--results", default=str(RESULTS),
-                       help="results folder: run files go to its runs/ (default: results)")
-        p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                       help="cells run at once (default: the number of cores)")
-        p.add_argument("--venv-backend", default=venvs.DEFAULT_BACKEND,
-                       help="nox backend for the cells' environments (default: uv|virtualenv)")
-        p.add_argument("--envs", default=str(ENVS),
-                       help="folder of the cells' environments (default: .nox/cells)")
+        p.add_argument(
+            "--results",
+            default=str(RESULTS),
+            help="results folder: run files go to its runs/ (default: results)",
+        )
+        p.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="cells run at once (default: the number of cores)",
+        )
+        p.add_argument(
+            "--venv-backend",
+            default=venvs.DEFAULT_BACKEND,
+            help="nox backend for the cells' environments (default: uv|virtualenv)",
+        )
+        p.add_argument(
+            "--envs",
+            default=str(ENVS),
+            help="folder of the cells' environments (default: .nox/cells)",
+        )
 
     p_all = sub.add_parser("all", help="every cell, then the matrix report")
     p_all.add_argument("--case", action="append", help="only this case (repeatable)")
     p_all.add_argument("--python", action="append", help="only this Python, e.g. 3.11")
-    p_all.add_argument("--save-baseline", action="store_true",
-                       help="after a full, complete run, make it this OS's committed baseline")
+    p_all.add_argument(
+        "--save-baseline",
+        action="store_true",
+        help="after a full, complete run, make it this OS's committed baseline",
+    )
     running(p_all)
     p_all.set_defaults(func=cmd_all)
 

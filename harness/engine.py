@@ -4,6 +4,7 @@ cells run in parallel up to ``jobs`` at a time, each cell's record written as it
 Cells can run side by side because each has its own temp dir, process group and ports from
 the kernel; nothing one cell leaks is visible to another.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -36,8 +37,12 @@ class Engine:
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
-            env = venvs.ensure(self.envs_dir / f"py{planned.cell.python}-{key}",
-                               planned.interpreter.path, list(planned.requirements), self.backend)
+            env = venvs.ensure(
+                self.envs_dir / f"py{planned.cell.python}-{key}",
+                planned.interpreter.path,
+                list(planned.requirements),
+                self.backend,
+            )
             if key not in self._dists:
                 self._dists[key] = venvs.distributions(env.python)
         return env, self._dists[key]
@@ -55,9 +60,14 @@ class Engine:
             record.update(outcome=verdict.ERROR, reason=f"{verdict.ENV_FAILED}: {exc}")
             return _finish(record, planned, started)
         launch = runner.Launch(
-            python=str(env.python), script=cell.check.reproducer, args=cell.check.args,
-            timeout=cell.check.timeout, variant=cell.variant.name, patch=cell.variant.patch,
-            workaround=cell.variant.workaround, env=cell.check.env,
+            python=str(env.python),
+            script=cell.check.reproducer,
+            args=cell.check.args,
+            timeout=cell.check.timeout,
+            variant=cell.variant.name,
+            patch=cell.variant.patch,
+            workaround=cell.variant.workaround,
+            env=cell.check.env,
         )
         verdicts, runs = [], []
         for _ in range(cell.check.repeat):
@@ -95,12 +105,17 @@ class Engine:
 def _skeleton(planned: Planned) -> dict[str, Any]:
     cell = planned.cell
     return {
-        "case": cell.case.id, "check": cell.check.name, "variant": cell.variant.name,
+        "case": cell.case.id,
+        "check": cell.check.name,
+        "variant": cell.variant.name,
         "release": cell.release,
         "python": planned.interpreter.version if planned.interpreter else None,
-        "python_requested": cell.python, "os": PLATFORM,
+        "python_requested": cell.python,
+        "os": PLATFORM,
         "upstream": {"package": cell.case.package, "version": planned.upstream},
-        "evidence_kind": cell.check.evidence, "evidence": {"runs": []}, "distributions": {},
+        "evidence_kind": cell.check.evidence,
+        "evidence": {"runs": []},
+        "distributions": {},
     }
 
 
@@ -108,8 +123,9 @@ def _finish(record: dict[str, Any], planned: Planned, started: float) -> dict[st
     rule = None
     version, python = record["upstream"]["version"], record["python"]
     if version and python:
-        rule = expectations.expected(planned.cell.case, record["check"], record["variant"],
-                                     version, python, PLATFORM)
+        rule = expectations.expected(
+            planned.cell.case, record["check"], record["variant"], version, python, PLATFORM
+        )
     record["expected"] = rule.outcome if rule else None
     record["expected_why"] = rule.why if rule else None
     record["agrees"] = verdict.agrees(record["outcome"], record["expected"])
@@ -126,5 +142,5 @@ def _run_evidence(result: runner.RunResult, judged: verdict.RunVerdict) -> dict[
         "findings": judged.findings,
         "recorded": result.observation.evidence,
         "leftovers": list(result.observation.leftovers[:50]),
-        "stderr_tail": result.observation.stderr[-results.STDERR_TAIL:],
+        "stderr_tail": result.observation.stderr[-results.STDERR_TAIL :],
     }

@@ -4,6 +4,7 @@ first fixed and last affected releases the case's metadata names.
 
 Every release is run (no bisection): a leak that comes back shows up only that way.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,21 +18,32 @@ from .metadata import Case, Variant
 VERDICTS = ("leak", "clean")
 
 
-def releases_in_range(package: str, lo: str | None, hi: str | None,
-                      cache_dir: Any = None) -> list[str]:
+def releases_in_range(
+    package: str, lo: str | None, hi: str | None, cache_dir: Any = None
+) -> list[str]:
     """Final, non-yanked releases of package from lo to hi (both included), oldest first."""
     chosen = [
-        r.version for r in pypi.releases(package, cache_dir).values()
-        if not r.version.is_prerelease and not r.yanked
-        and (lo is None or r.version >= Version(lo)) and (hi is None or r.version <= Version(hi))
+        r.version
+        for r in pypi.releases(package, cache_dir).values()
+        if not r.version.is_prerelease
+        and not r.yanked
+        and (lo is None or r.version >= Version(lo))
+        and (hi is None or r.version <= Version(hi))
     ]
     return [str(v) for v in sorted(chosen)]
 
 
 def plain_variant(releases: list[str]) -> Variant:
     """The upstream release as it is: no patch, no workaround, every check."""
-    return Variant(name="history", releases=tuple(releases), patch=None, workaround=None,
-                   requires=(), checks=None, description="release history")
+    return Variant(
+        name="history",
+        releases=tuple(releases),
+        patch=None,
+        workaround=None,
+        requires=(),
+        checks=None,
+        description="release history",
+    )
 
 
 @dataclass(frozen=True)
@@ -58,57 +70,79 @@ def against_metadata(case: Case, rows: list[tuple[str, str]]) -> list[str]:
     problems = []
     verdicts = {release: outcome for release, outcome in rows if outcome in VERDICTS}
     if case.last_affected and verdicts.get(case.last_affected, "leak") != "leak":
-        problems.append(f"metadata says {case.last_affected} is the last affected release; "
-                        f"it is {verdicts[case.last_affected]} here")
+        problems.append(
+            f"metadata says {case.last_affected} is the last affected release; "
+            f"it is {verdicts[case.last_affected]} here"
+        )
     if case.first_fixed:
         if verdicts.get(case.first_fixed, "clean") != "clean":
-            problems.append(f"metadata says {case.first_fixed} is the first fixed release; "
-                            f"it is {verdicts[case.first_fixed]} here")
-        later_leaks = [r for r, o in verdicts.items()
-                       if o == "leak" and Version(r) >= Version(case.first_fixed)]
+            problems.append(
+                f"metadata says {case.first_fixed} is the first fixed release; "
+                f"it is {verdicts[case.first_fixed]} here"
+            )
+        later_leaks = [
+            r
+            for r, o in verdicts.items()
+            if o == "leak" and Version(r) >= Version(case.first_fixed)
+        ]
         if later_leaks:
-            problems.append(f"leaks after the first fixed release {case.first_fixed}: "
-                            f"{', '.join(later_leaks)}")
+            problems.append(
+                f"leaks after the first fixed release {case.first_fixed}: {', '.join(later_leaks)}"
+            )
     if case.status != "fixed" and "clean" in verdicts.values():
         clean = [r for r, o in verdicts.items() if o == "clean"]
-        problems.append(f"the case is {case.status}, yet these releases are clean: "
-                        f"{', '.join(clean)}")
+        problems.append(
+            f"the case is {case.status}, yet these releases are clean: {', '.join(clean)}"
+        )
     return problems
 
 
 def render(case: Case, python: str, cells: list[dict[str, Any]]) -> str:
     """Markdown: per check, the transitions, every release; the case's first check (its main
     reproducer) is the one compared with first_fixed / last_affected."""
-    lines = [f"# Release history of {case.id} on Python {python}", "",
-             f"{case.package}: {len({c['release'] for c in cells})} releases; metadata: first "
-             f"fixed {case.first_fixed or '-'}, last affected {case.last_affected or '-'}, "
-             f"status {case.status}.", ""]
+    lines = [
+        f"# Release history of {case.id} on Python {python}",
+        "",
+        f"{case.package}: {len({c['release'] for c in cells})} releases; metadata: first "
+        f"fixed {case.first_fixed or '-'}, last affected {case.last_affected or '-'}, "
+        f"status {case.status}.",
+        "",
+    ]
     for check in (name for name in case.checks if any(c["check"] == name for c in cells)):
-        mine = sorted((c for c in cells if c["check"] == check),
-                      key=lambda c: Version(c["release"]))
+        mine = sorted(
+            (c for c in cells if c["check"] == check), key=lambda c: Version(c["release"])
+        )
         rows = [(c["release"], c["outcome"]) for c in mine]
         lines += [f"## {check}", ""]
         moves = transitions(rows)
         first = next((o for _, o in rows if o in VERDICTS), None)
         if first:
-            lines.append(f"- starts {first} at "
-                         f"{next(r for r, o in rows if o in VERDICTS)}")
+            lines.append(f"- starts {first} at {next(r for r, o in rows if o in VERDICTS)}")
         lines += [f"- {t.after} from {t.release} (was {t.before})" for t in moves]
         if not first:
             lines.append("- no release gave a verdict")
-        not_run = [c for c in mine if c["outcome"] == "skip"
-                   or c["reason"].startswith(verdict.ENV_FAILED)]
+        not_run = [
+            c for c in mine if c["outcome"] == "skip" or c["reason"].startswith(verdict.ENV_FAILED)
+        ]
         no_verdict = [c for c in mine if c["outcome"] in ("error", "flaky") and c not in not_run]
         for label, picked in (("skipped or not installable", not_run), ("no verdict", no_verdict)):
             if picked:
-                lines.append(f"- {label}: " + ", ".join(
-                    f"{c['release']} ({' '.join(c['reason'].split())[:80]})" for c in picked))
+                lines.append(
+                    f"- {label}: "
+                    + ", ".join(
+                        f"{c['release']} ({' '.join(c['reason'].split())[:80]})" for c in picked
+                    )
+                )
         if check == next(iter(case.checks)):
             problems = against_metadata(case, rows)
             lines += [f"- DISAGREES with the metadata: {p}" for p in problems] or [
-                "- agrees with the metadata"]
+                "- agrees with the metadata"
+            ]
         lines += ["", "| release | outcome | reason |", "|---|---|---|"]
-        lines += [f"| {c['release']} | {c['outcome']} | "
-                  f"{' '.join(c['reason'].split())[:160].replace('|', '/')} |" for c in mine]
+        lines += [
+            f"| {c['release']} | {c['outcome']} | "
+            f"{' '.join(c['reason'].split())[:160].replace('|', '/')} |"
+            for c in mine
+        ]
         lines.append("")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ Windows through the ``py`` launcher (where installers register every version).
 pyenv's shims answer on PATH for versions that are not the global one only to say they are
 not active, so every candidate is asked for its version before it is used.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,8 +32,12 @@ def _from_launcher(minor: str) -> str | None:
     if launcher is None:
         return None
     try:
-        out = subprocess.run([launcher, f"-{minor}", "-c", "import sys; print(sys.executable)"],
-                             capture_output=True, text=True, timeout=30)
+        out = subprocess.run(
+            [launcher, f"-{minor}", "-c", "import sys; print(sys.executable)"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
@@ -60,7 +65,9 @@ def _version_of(path: str) -> str | None:
     try:
         out = subprocess.run(
             [path, "-I", "-c", "import platform; print(platform.python_version())"],
-            capture_output=True, text=True, timeout=30,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -5,6 +5,7 @@ a schema cannot say: files that must exist, probe names and parameters, version 
 and names that must refer to each other. Every problem is a MetadataError naming the file
 and the field.
 """
+
 from __future__ import annotations
 
 import json
@@ -165,16 +166,18 @@ def _check(path: Path, name: str, raw: dict[str, Any]) -> Check:
     )
 
 
-def _variant(path: Path, case_id: str, name: str, raw: dict[str, Any],
-             checks: dict[str, Check]) -> Variant:
+def _variant(
+    path: Path, case_id: str, name: str, raw: dict[str, Any], checks: dict[str, Check]
+) -> Variant:
     where = f"variants.{name}"
     for release in raw["releases"]:
         if release != LATEST:
             try:
                 Version(release)
             except InvalidVersion:
-                raise _error(path, f"{where}.releases",
-                             f"{release!r} is neither a version nor {LATEST!r}") from None
+                raise _error(
+                    path, f"{where}.releases", f"{release!r} is neither a version nor {LATEST!r}"
+                ) from None
     for check in raw.get("checks", ()):
         if check not in checks:
             raise _error(path, f"{where}.checks", f"no check named {check!r}")
@@ -183,8 +186,11 @@ def _variant(path: Path, case_id: str, name: str, raw: dict[str, Any],
         name=name,
         releases=tuple(raw["releases"]),
         patch=_file(path, f"{where}.patch", fixes, raw["patch"]) if "patch" in raw else None,
-        workaround=(_file(path, f"{where}.workaround", fixes, raw["workaround"])
-                    if "workaround" in raw else None),
+        workaround=(
+            _file(path, f"{where}.workaround", fixes, raw["workaround"])
+            if "workaround" in raw
+            else None
+        ),
         requires=_requirements(path, f"{where}.requires", raw.get("requires", [])),
         checks=tuple(raw["checks"]) if "checks" in raw else None,
         description=raw.get("description", ""),
@@ -214,8 +220,10 @@ def load(path: Path) -> Case:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise _error(path, "(file)", str(exc)) from None
-    errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw),
-                    key=lambda e: list(e.absolute_path))
+    errors = sorted(
+        jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw),
+        key=lambda e: list(e.absolute_path),
+    )
     if errors:
         raise _error(path, _where(errors[0]), errors[0].message)
     if raw["id"] != path.parent.name:
@@ -242,8 +250,10 @@ def load(path: Path) -> Case:
         platforms=tuple(raw["platforms"]),
         notes=raw["notes"],
         checks=checks,
-        variants={name: _variant(path, raw["id"], name, entry, checks)
-                  for name, entry in raw["variants"].items()},
+        variants={
+            name: _variant(path, raw["id"], name, entry, checks)
+            for name, entry in raw["variants"].items()
+        },
         expect=tuple(_rule(path, i, entry, raw) for i, entry in enumerate(raw["expect"])),
         first_fixed=raw.get("first_fixed"),
         last_affected=raw.get("last_affected"),

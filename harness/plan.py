@@ -4,6 +4,7 @@ A cell is one (case, check, variant, release, Python). Resolving it finds the in
 turns ``latest`` into a release, and checks the release's Requires-Python and the platform;
 a cell that cannot run gets a ``skip`` with the reason instead.
 """
+
 from __future__ import annotations
 
 import sys
@@ -28,7 +29,9 @@ class Cell:
 
     @property
     def name(self) -> str:
-        return f"{self.case.id}/{self.check.name}/{self.variant.name}@{self.release} py{self.python}"
+        return (
+            f"{self.case.id}/{self.check.name}/{self.variant.name}@{self.release} py{self.python}"
+        )
 
 
 @dataclass(frozen=True)
@@ -40,25 +43,33 @@ class Planned:
     skip: str | None = None
 
 
-def cells(cases: list[Case], pythons: list[str], variant: str | None = None,
-          check: str | None = None, release: str | None = None) -> list[Cell]:
+def cells(
+    cases: list[Case],
+    pythons: list[str],
+    variant: str | None = None,
+    check: str | None = None,
+    release: str | None = None,
+) -> list[Cell]:
     """Every cell of the cases; ``variant``/``check`` select, ``release`` replaces releases."""
     found = []
     for case in cases:
         if variant is not None and variant not in case.variants:
-            raise MetadataError(f"{case.id} has no variant {variant!r} "
-                                f"(known: {', '.join(case.variants)})")
+            raise MetadataError(
+                f"{case.id} has no variant {variant!r} (known: {', '.join(case.variants)})"
+            )
         if check is not None and check not in case.checks:
-            raise MetadataError(f"{case.id} has no check {check!r} "
-                                f"(known: {', '.join(case.checks)})")
+            raise MetadataError(
+                f"{case.id} has no check {check!r} (known: {', '.join(case.checks)})"
+            )
         for var in case.variants.values():
             if variant is not None and var.name != variant:
                 continue
             for chk in case.checks.values():
                 if (check is not None and chk.name != check) or (
-                        var.checks is not None and chk.name not in var.checks):
+                    var.checks is not None and chk.name not in var.checks
+                ):
                     continue
-                for rel in ((release,) if release else var.releases):
+                for rel in (release,) if release else var.releases:
                     found.extend(Cell(case, chk, var, rel, py) for py in pythons)
     return found
 
@@ -68,11 +79,15 @@ def _platform_skip(cell: Cell) -> str | None:
     evidence and negative controls run where the leak does not."""
     if cell.check.platforms is not None:
         if PLATFORM not in cell.check.platforms:
-            return (f"not applicable on {PLATFORM}: the {cell.check.name} check runs on "
-                    f"{', '.join(cell.check.platforms)} only")
+            return (
+                f"not applicable on {PLATFORM}: the {cell.check.name} check runs on "
+                f"{', '.join(cell.check.platforms)} only"
+            )
     elif PLATFORM not in cell.case.platforms:
-        return (f"not applicable on {PLATFORM}: the leak exists on "
-                f"{', '.join(cell.case.platforms)} only")
+        return (
+            f"not applicable on {PLATFORM}: the leak exists on "
+            f"{', '.join(cell.case.platforms)} only"
+        )
     return None
 
 
@@ -87,19 +102,33 @@ def resolve(cell: Cell, cache_dir: Path | None = None) -> Planned:
         release = pypi.release(package, cell.release, cache_dir)  # fails loudly when unknown
     interpreter = interpreters.find(cell.python)
     if interpreter is None:
-        return Planned(cell, skip=f"Python {cell.python} is not installed here "
-                                  f"(looked on PATH and in pyenv's versions folder)")
+        return Planned(
+            cell,
+            skip=f"Python {cell.python} is not installed here "
+            f"(looked on PATH and in pyenv's versions folder)",
+        )
     if cell.release == LATEST:
         newest = pypi.newest_for(package, interpreter.version, cache_dir)
         if newest is None:
-            return Planned(cell, interpreter, skip=f"no release of {package} supports "
-                                                   f"Python {interpreter.version}")
+            return Planned(
+                cell,
+                interpreter,
+                skip=f"no release of {package} supports Python {interpreter.version}",
+            )
         release = newest
     if not release.supports(interpreter.version):
-        return Planned(cell, interpreter, str(release.version),
-                       skip=f"{package} {release.version} requires Python "
-                            f"{release.requires_python}, not {interpreter.version}")
+        return Planned(
+            cell,
+            interpreter,
+            str(release.version),
+            skip=f"{package} {release.version} requires Python "
+            f"{release.requires_python}, not {interpreter.version}",
+        )
     extra = ["psutil"] if any(p.name in PSUTIL_PROBES for p in cell.check.probes) else []
-    requirements = (f"{package}=={release.version}", *cell.check.requires,
-                    *cell.variant.requires, *extra)
+    requirements = (
+        f"{package}=={release.version}",
+        *cell.check.requires,
+        *cell.variant.requires,
+        *extra,
+    )
     return Planned(cell, interpreter, str(release.version), requirements)

@@ -3,6 +3,7 @@ which is the newest for a given Python.
 
 Answers are cached for the run (and on disk for an hour, so reruns do not ask again).
 """
+
 from __future__ import annotations
 
 import json
@@ -97,8 +98,9 @@ def release(package: str, version: str, cache_dir: Path | None = None) -> Releas
     except InvalidVersion:
         found = None
     if found is None:
-        newest = max((r.version for r in known.values() if not r.version.is_prerelease),
-                     default=None)
+        newest = max(
+            (r.version for r in known.values() if not r.version.is_prerelease), default=None
+        )
         raise ReleaseError(
             f"{package} has no release {version!r} on PyPI (newest release: {newest})"
         )
@@ -108,7 +110,8 @@ def release(package: str, version: str, cache_dir: Path | None = None) -> Releas
 def newest_for(package: str, python: str, cache_dir: Path | None = None) -> Release | None:
     """The newest final, non-yanked release of package that supports ``python`` ("3.11.7")."""
     candidates = [
-        r for r in releases(package, cache_dir).values()
+        r
+        for r in releases(package, cache_dir).values()
         if not r.version.is_prerelease and not r.yanked and r.supports(python)
     ]
     return max(candidates, key=lambda r: r.version, default=None)

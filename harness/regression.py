@@ -5,6 +5,7 @@ What changed is sorted into kinds; only a fixed leak that came back and a reprod
 longer runs fail the check. An open leak that upstream fixed is a notice that names the
 expectation to update.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,26 +30,42 @@ class Change:
 
 
 def _key(cell: dict[str, Any]) -> tuple[str, ...]:
-    return (cell["case"], cell["check"], cell["variant"], cell["release"], cell["os"],
-            cell["python_requested"])
+    return (
+        cell["case"],
+        cell["check"],
+        cell["variant"],
+        cell["release"],
+        cell["os"],
+        cell["python_requested"],
+    )
 
 
 def _drifted(cell: dict[str, Any], base: dict[str, Any]) -> list[str]:
     old, new = base["distributions"], cell["distributions"]
-    return sorted(f"{name} {old.get(name, '-')} -> {new.get(name, '-')}"
-                  for name in set(old) | set(new) if old.get(name) != new.get(name))
+    return sorted(
+        f"{name} {old.get(name, '-')} -> {new.get(name, '-')}"
+        for name in set(old) | set(new)
+        if old.get(name) != new.get(name)
+    )
 
 
 def classify(cell: dict[str, Any], base: dict[str, Any] | None) -> Change:
     release = cell["upstream"]["version"] or "no release resolved"
-    where = (f"{cell['case']}/{cell['check']} on Python {cell['python_requested']} "
-             f"({cell['upstream']['package']} {release})")
+    where = (
+        f"{cell['case']}/{cell['check']} on Python {cell['python_requested']} "
+        f"({cell['upstream']['package']} {release})"
+    )
     outcome = cell["outcome"]
     if outcome == "skip":
         return Change(SKIPPED, cell, base, f"{where}: skipped: {cell['reason']}")
     if outcome in ("error", "flaky"):
-        return Change(BROKEN, cell, base, f"{where}: the reproducer no longer gives a verdict "
-                                          f"({outcome}): {' '.join(cell['reason'].split())[:300]}")
+        return Change(
+            BROKEN,
+            cell,
+            base,
+            f"{where}: the reproducer no longer gives a verdict "
+            f"({outcome}): {' '.join(cell['reason'].split())[:300]}",
+        )
     if base is None or base["outcome"] not in ("leak", "clean"):
         return Change(NEW, cell, base, f"{where}: {outcome}; no baseline verdict to compare with")
     was = f"{base['upstream']['package']} {base['upstream']['version']}"
@@ -58,14 +75,22 @@ def classify(cell: dict[str, Any], base: dict[str, Any] | None) -> Change:
     drift = _drifted(cell, base) if same_release else []
     cause = f" with the same release; dependencies changed: {', '.join(drift)}" if drift else ""
     if outcome == "leak":
-        return Change(REGRESSION if not drift else DRIFT, cell, base,
-                      f"{where}: LEAKS again; it was clean with {was}{cause}")
+        return Change(
+            REGRESSION if not drift else DRIFT,
+            cell,
+            base,
+            f"{where}: LEAKS again; it was clean with {was}{cause}",
+        )
     if drift:
         return Change(DRIFT, cell, base, f"{where}: clean now, leaked with {was}{cause}")
-    return Change(FIXED_UPSTREAM, cell, base,
-                  f"{where}: clean now, leaked with {was}. If upstream fixed it, update the "
-                  f"expectation of the '{cell['variant']}' variant in cases/{cell['case']}/"
-                  f"case.toml (it says: {cell['expected_why']})")
+    return Change(
+        FIXED_UPSTREAM,
+        cell,
+        base,
+        f"{where}: clean now, leaked with {was}. If upstream fixed it, update the "
+        f"expectation of the '{cell['variant']}' variant in cases/{cell['case']}/"
+        f"case.toml (it says: {cell['expected_why']})",
+    )
 
 
 def compare(cells: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> list[Change]:
@@ -75,14 +100,17 @@ def compare(cells: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> list
 
 def failing(changes: list[Change]) -> list[Change]:
     """The changes that fail the check. Drift fails only when it made a clean cell leak."""
-    return [c for c in changes if c.kind in FAILING
-            or (c.kind == DRIFT and c.cell["outcome"] == "leak")]
+    return [
+        c for c in changes if c.kind in FAILING or (c.kind == DRIFT and c.cell["outcome"] == "leak")
+    ]
 
 
 def render(changes: list[Change], releases: dict[str, list[str]]) -> str:
     """Markdown: the releases used, then the changes by kind, failing kinds first."""
     lines = ["# Regression check", "", "Newest releases used:", ""]
-    lines += [f"- {package}: {', '.join(versions)}" for package, versions in sorted(releases.items())]
+    lines += [
+        f"- {package}: {', '.join(versions)}" for package, versions in sorted(releases.items())
+    ]
     for kind in (REGRESSION, BROKEN, DRIFT, FIXED_UPSTREAM, NEW, UNCHANGED, SKIPPED):
         mine = [c for c in changes if c.kind == kind]
         if mine:

@@ -4,6 +4,7 @@ one matrix, rendered to Markdown and HTML from templates, and summarised on the 
 Where two files hold the same cell (same case, check, variant, release, OS and Python), the
 one from the later run wins. Everything that came from a process is escaped in the HTML.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -31,8 +32,10 @@ class Matrix:
 
     @property
     def _index(self) -> dict[tuple[str, ...], dict[str, Any]]:
-        return {(c["case"], c["check"], c["variant"], c["release"], c["os"],
-                 c["python_requested"]): c for c in self.cells}
+        return {
+            (c["case"], c["check"], c["variant"], c["release"], c["os"], c["python_requested"]): c
+            for c in self.cells
+        }
 
     @property
     def disagreements(self) -> list[dict[str, Any]]:
@@ -44,22 +47,35 @@ def merge(documents: list[dict[str, Any]]) -> Matrix:
     for document in documents:
         started = document["run"]["started"]
         for cell in document["cells"]:
-            key = (cell["case"], cell["check"], cell["variant"], cell["release"], cell["os"],
-                   cell["python_requested"])
+            key = (
+                cell["case"],
+                cell["check"],
+                cell["variant"],
+                cell["release"],
+                cell["os"],
+                cell["python_requested"],
+            )
             if key not in chosen or chosen[key][0] <= started:
                 chosen[key] = (started, cell)
     cells = sorted((cell for _, cell in chosen.values()), key=results.cell_sort_key)
     python_order = lambda py: tuple(int(p) for p in py.split("."))  # noqa: E731
-    columns = sorted({(c["os"], c["python_requested"]) for c in cells},
-                     key=lambda col: (col[0], python_order(col[1])))
+    columns = sorted(
+        {(c["os"], c["python_requested"]) for c in cells},
+        key=lambda col: (col[0], python_order(col[1])),
+    )
     rows = list(dict.fromkeys((c["case"], c["check"], c["variant"], c["release"]) for c in cells))
     return Matrix(cells, columns, rows, [d["run"] for d in documents])
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=autoescape,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["md"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
     env.globals["SYMBOL"] = SYMBOL
     return env
@@ -88,11 +104,16 @@ def summary(matrix: Matrix) -> str:
         mine = [c for c in matrix.cells if c["case"] == case]
         counts = Counter(c["outcome"] for c in mine)
         bad = sum(not c["agrees"] for c in mine)
-        lines.append(f"{case:<18} {len(mine):>5} " + " ".join(f"{counts[o]:>6}" for o in SYMBOL)
-                     + f"  {bad:>8}")
+        lines.append(
+            f"{case:<18} {len(mine):>5} "
+            + " ".join(f"{counts[o]:>6}" for o in SYMBOL)
+            + f"  {bad:>8}"
+        )
     for cell in matrix.disagreements:
-        lines.append(f"DISAGREES {cell['case']}/{cell['check']}/{cell['variant']}@"
-                     f"{cell['release']} {cell['os']} py{cell['python_requested']}: "
-                     f"{cell['outcome']} (expected {cell['expected']}): "
-                     f"{' '.join(cell['reason'].split())[:300]}")
+        lines.append(
+            f"DISAGREES {cell['case']}/{cell['check']}/{cell['variant']}@"
+            f"{cell['release']} {cell['os']} py{cell['python_requested']}: "
+            f"{cell['outcome']} (expected {cell['expected']}): "
+            f"{' '.join(cell['reason'].split())[:300]}"
+        )
     return "\n".join(lines)

@@ -1,6 +1,7 @@
 """Result files: one JSON document per run, in a public format with a JSON Schema
 (``schema/results.schema.json``), written again atomically after every cell so that an
 interrupted run keeps every cell it finished."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,13 @@ def new_run(command: str, venv_backend: str) -> dict[str, Any]:
             "started": now(),
             "finished": None,
             "complete": False,
-            "host": {"os": PLATFORM, "platform": platform.platform(), "machine": platform.machine(),
-                     "node": platform.node(), "cpus": os.cpu_count() or 1},
+            "host": {
+                "os": PLATFORM,
+                "platform": platform.platform(),
+                "machine": platform.machine(),
+                "node": platform.node(),
+                "cpus": os.cpu_count() or 1,
+            },
             "corpus": _corpus_commit(),
             "command": command,
             "venv_backend": venv_backend,
@@ -102,8 +108,14 @@ class RunWriter:
 
 
 def cell_sort_key(cell: dict[str, Any]) -> tuple[str, ...]:
-    return (cell["case"], cell["check"], cell["variant"], cell["release"], cell["os"],
-            cell["python_requested"].zfill(5))
+    return (
+        cell["case"],
+        cell["check"],
+        cell["variant"],
+        cell["release"],
+        cell["os"],
+        cell["python_requested"].zfill(5),
+    )
 
 
 def load(path: Path) -> dict[str, Any]:

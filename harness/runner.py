@@ -6,6 +6,7 @@ process group (a server started in a new session) are found and killed too. What
 alive once the reproducer has exited and its output has closed is reported as a stray process:
 the run is not trusted, and nothing is left in the process table.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,17 @@ MARKER_ENV = "CORPUS_RUN_MARKER"
 GRACE_SECONDS = 5.0
 # Set by the user's shell, these would change what the reproducer sees (PYTHONWARNINGS=ignore
 # silences the resource tracker, for one). The cell decides them, not the caller.
-SCRUBBED = ("PYTHONWARNINGS", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONDEVMODE",
-            "PYTHONSAFEPATH", "VIRTUAL_ENV", "PYTHONUSERBASE", "PYTHONNOUSERSITE")
+SCRUBBED = (
+    "PYTHONWARNINGS",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "PYTHONDEVMODE",
+    "PYTHONSAFEPATH",
+    "VIRTUAL_ENV",
+    "PYTHONUSERBASE",
+    "PYTHONNOUSERSITE",
+)
 
 
 _active: dict[str, subprocess.Popen[bytes]] = {}
@@ -73,16 +83,20 @@ class RunResult:
 def _environment(launch: Launch, cell_dir: Path, marker: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
     tmp, runtime = cell_dir / "tmp", cell_dir / "run"
-    env.update({
-        "TMPDIR": str(tmp), "TEMP": str(tmp), "TMP": str(tmp),
-        "XDG_RUNTIME_DIR": str(runtime),
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(BOOT)]),
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONIOENCODING": "utf-8",
-        EVIDENCE_ENV: str(cell_dir / "evidence.json"),
-        VARIANT_ENV: launch.variant,
-        MARKER_ENV: marker,
-    })
+    env.update(
+        {
+            "TMPDIR": str(tmp),
+            "TEMP": str(tmp),
+            "TMP": str(tmp),
+            "XDG_RUNTIME_DIR": str(runtime),
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(BOOT)]),
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONIOENCODING": "utf-8",
+            EVIDENCE_ENV: str(cell_dir / "evidence.json"),
+            VARIANT_ENV: launch.variant,
+            MARKER_ENV: marker,
+        }
+    )
     env.pop(PATCH_ENV, None)
     env.pop(WORKAROUND_ENV, None)
     if launch.patch:
@@ -158,14 +172,18 @@ def run(launch: Launch, work_root: Path) -> RunResult:
     marker = uuid.uuid4().hex
     options: dict[str, Any] = (
         {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}  # type: ignore[attr-defined]
-        if sys.platform == "win32" else {"start_new_session": True}
+        if sys.platform == "win32"
+        else {"start_new_session": True}
     )
     started = time.monotonic()
     try:
         popen = subprocess.Popen(
             [launch.python, str(launch.script), *launch.args],
-            cwd=cell_dir, env=_environment(launch, cell_dir, marker),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=cell_dir,
+            env=_environment(launch, cell_dir, marker),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             **options,
         )
         with _active_lock:
@@ -188,8 +206,13 @@ def run(launch: Launch, work_root: Path) -> RunResult:
             stderr=err.decode("utf-8", "replace"),
             leftovers=leftovers,
         )
-        return RunResult(observation, None if timed_out else popen.returncode, timed_out,
-                         tuple(stray), round(duration, 3))
+        return RunResult(
+            observation,
+            None if timed_out else popen.returncode,
+            timed_out,
+            tuple(stray),
+            round(duration, 3),
+        )
     finally:
         with _active_lock:
             _active.pop(marker, None)

@@ -3,6 +3,7 @@
 uv, pip and pytest write lock files and build folders to the temp dir; the corpus must leave
 nothing in the machine's /tmp. Standard library only: the noxfile uses it too.
 """
+
 from __future__ import annotations
 
 import contextlib

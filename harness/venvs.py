@@ -6,6 +6,7 @@ One module for both kinds of environment the corpus needs: the harness's own (bu
 requirement set, shared by every cell that needs it). Standard library and nox only: the
 noxfile imports it before the harness's dependencies exist.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,8 +65,17 @@ def install(env: Env, requirements: list[str]) -> None:
     if env.backend == "uv":
         _run([_UV, "pip", "install", "--quiet", "--python", str(env.python), *requirements])
     else:
-        _run([str(env.python), "-m", "pip", "install", "--quiet",
-              "--disable-pip-version-check", *requirements])
+        _run(
+            [
+                str(env.python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                *requirements,
+            ]
+        )
 
 
 def ensure(
@@ -115,7 +125,10 @@ def distributions(python: Path) -> dict[str, str]:
         "print(json.dumps({d.metadata['Name']: d.version for d in m.distributions()}))"
     )
     out = subprocess.run(
-        [str(python), "-I", "-c", code], capture_output=True, text=True, check=True,
+        [str(python), "-I", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
         env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
     ).stdout
     return dict(sorted(json.loads(out).items(), key=lambda kv: kv[0].lower()))

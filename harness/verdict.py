@@ -6,6 +6,7 @@ passed its built-in controls, carried the patch it was meant to carry, and every
 what it needs and no leak. Anything less is ``error`` with the reason. Repeats that disagree
 are ``flaky``, never the majority.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,12 +37,19 @@ def _tail(text: str) -> str:
 def judge_run(result: RunResult, check: Check, variant: Variant) -> RunVerdict:
     obs = result.observation
     if result.timed_out:
-        return RunVerdict(ERROR, f"timed out after {check.timeout:g}s; its process group was killed")
+        return RunVerdict(
+            ERROR, f"timed out after {check.timeout:g}s; its process group was killed"
+        )
     if result.stray:
-        return RunVerdict(ERROR, f"processes still alive after the reproducer exited "
-                                 f"(killed): {'; '.join(result.stray)}")
+        return RunVerdict(
+            ERROR,
+            f"processes still alive after the reproducer exited "
+            f"(killed): {'; '.join(result.stray)}",
+        )
     if result.exit_code not in check.exit_codes:
-        return RunVerdict(ERROR, f"exit status {result.exit_code}; stderr ends: {_tail(obs.stderr)}")
+        return RunVerdict(
+            ERROR, f"exit status {result.exit_code}; stderr ends: {_tail(obs.stderr)}"
+        )
     if variant.patch and not obs.evidence.get("patched"):
         return RunVerdict(ERROR, f"the patch {variant.patch.name} was not applied")
     if not obs.evidence.get("trigger"):

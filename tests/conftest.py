@@ -1,4 +1,5 @@
 """Shared helpers: build a check around a synthetic reproducer and run it for real."""
+
 from __future__ import annotations
 
 import sys
@@ -12,19 +13,39 @@ from harness.metadata import Check, ProbeSpec, Variant
 SYNTHETIC = Path(__file__).parent / "synthetic"
 
 
-def make_check(script: str, mode: str, probes: list[tuple[str, dict]] = (), *,
-               timeout: float = 60, exit_codes: tuple[int, ...] = (0,)) -> Check:
+def make_check(
+    script: str,
+    mode: str,
+    probes: list[tuple[str, dict]] = (),
+    *,
+    timeout: float = 60,
+    exit_codes: tuple[int, ...] = (0,),
+) -> Check:
     return Check(
-        name="synthetic", reproducer=SYNTHETIC / script, args=(mode,),
-        requires=(), probes=tuple(ProbeSpec(name, params) for name, params in probes),
-        repeat=1, timeout=timeout, evidence="native", exit_codes=exit_codes,
-        platforms=None, env={},
+        name="synthetic",
+        reproducer=SYNTHETIC / script,
+        args=(mode,),
+        requires=(),
+        probes=tuple(ProbeSpec(name, params) for name, params in probes),
+        repeat=1,
+        timeout=timeout,
+        evidence="native",
+        exit_codes=exit_codes,
+        platforms=None,
+        env={},
     )
 
 
 def make_variant(patch: str | None = None) -> Variant:
-    return Variant(name="affected", releases=("1.0",), patch=SYNTHETIC / patch if patch else None,
-                   workaround=None, requires=(), checks=None, description="")
+    return Variant(
+        name="affected",
+        releases=("1.0",),
+        patch=SYNTHETIC / patch if patch else None,
+        workaround=None,
+        requires=(),
+        checks=None,
+        description="",
+    )
 
 
 @pytest.fixture
@@ -38,8 +59,14 @@ def judge(work_root: Path):
 
     def run(check: Check, variant: Variant | None = None):
         variant = variant or make_variant()
-        launch = runner.Launch(python=sys.executable, script=check.reproducer, args=check.args,
-                               timeout=check.timeout, variant=variant.name, patch=variant.patch)
+        launch = runner.Launch(
+            python=sys.executable,
+            script=check.reproducer,
+            args=check.args,
+            timeout=check.timeout,
+            variant=variant.name,
+            patch=variant.patch,
+        )
         result = runner.run(launch, work_root)
         return result, verdict.judge_run(result, check, variant)
 

@@ -1,4 +1,5 @@
 """Bad input gets a clear error (exit 2) naming what was wrong."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,21 +20,48 @@ def test_unknown_case(capsys, tmp_path: Path) -> None:
 
 
 def test_unknown_variant(capsys, tmp_path: Path) -> None:
-    code, err = main(capsys, "run", "werkzeug-3039", "--python", "3.11", "--variant", "fixed",
-                     "--results", str(tmp_path))
+    code, err = main(
+        capsys,
+        "run",
+        "werkzeug-3039",
+        "--python",
+        "3.11",
+        "--variant",
+        "fixed",
+        "--results",
+        str(tmp_path),
+    )
     assert code == 2 and "has no variant 'fixed'" in err
 
 
 def test_upstream_of_another_package(capsys, tmp_path: Path) -> None:
-    code, err = main(capsys, "run", "werkzeug-3039", "--python", "3.11", "--upstream",
-                     "flask==3.0.0", "--results", str(tmp_path))
+    code, err = main(
+        capsys,
+        "run",
+        "werkzeug-3039",
+        "--python",
+        "3.11",
+        "--upstream",
+        "flask==3.0.0",
+        "--results",
+        str(tmp_path),
+    )
     assert code == 2 and "takes werkzeug==VERSION" in err
 
 
 @pytest.mark.matrix
 def test_unknown_upstream_release(capsys, tmp_path: Path) -> None:
-    code, err = main(capsys, "run", "werkzeug-3039", "--python", "3.11", "--upstream",
-                     "werkzeug==99.0", "--results", str(tmp_path))
+    code, err = main(
+        capsys,
+        "run",
+        "werkzeug-3039",
+        "--python",
+        "3.11",
+        "--upstream",
+        "werkzeug==99.0",
+        "--results",
+        str(tmp_path),
+    )
     assert code == 2 and "werkzeug has no release '99.0' on PyPI" in err
 
 

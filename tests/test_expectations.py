@@ -6,13 +6,16 @@ from harness import expectations, metadata
 
 from .test_metadata import VALID, write_case
 
-RULES = VALID + '''
+RULES = (
+    VALID
+    + """
 [[expect]]
 python = "<3.11"
 platforms = ["linux"]
 outcome = "leak"
 why = "old Pythons"
-'''
+"""
+)
 
 
 def test_the_first_matching_rule_wins(tmp_path: Path) -> None:
@@ -24,7 +27,11 @@ def test_the_first_matching_rule_wins(tmp_path: Path) -> None:
 
 
 def test_filters_on_python_and_platform(tmp_path: Path) -> None:
-    case = metadata.load(write_case(tmp_path, RULES.replace('upstream = ">=1.1"', 'upstream = ">=9"')))
-    assert expectations.expected(case, "main", "fixed", "1.1", "3.9.1", "linux").why == "old Pythons"
+    case = metadata.load(
+        write_case(tmp_path, RULES.replace('upstream = ">=1.1"', 'upstream = ">=9"'))
+    )
+    assert (
+        expectations.expected(case, "main", "fixed", "1.1", "3.9.1", "linux").why == "old Pythons"
+    )
     assert expectations.expected(case, "main", "fixed", "1.1", "3.12.0", "linux") is None
     assert expectations.expected(case, "main", "fixed", "1.1", "3.9.1", "win32") is None

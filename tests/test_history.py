@@ -13,8 +13,10 @@ from .test_metadata import VALID, write_case
 
 @pytest.fixture
 def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> metadata.Case:
-    releases = {v: pypi.Release(Version(v), SpecifierSet(">=3.8"), v == "1.0.1")
-                for v in ("0.9", "1.0", "1.0.1", "1.1", "1.2", "2.0rc1")}
+    releases = {
+        v: pypi.Release(Version(v), SpecifierSet(">=3.8"), v == "1.0.1")
+        for v in ("0.9", "1.0", "1.0.1", "1.1", "1.2", "2.0rc1")
+    }
     monkeypatch.setitem(pypi._memory, "demo", releases)
     return metadata.load(write_case(tmp_path, VALID))
 
@@ -25,11 +27,12 @@ def test_releases_in_range_are_final_unyanked_and_ordered(case: metadata.Case) -
 
 
 def test_transitions_skip_errors_and_show_a_leak_that_comes_back() -> None:
-    rows = [("0.9", "leak"), ("1.0", "error"), ("1.1", "clean"), ("1.2", "skip"),
-            ("1.3", "leak")]
+    rows = [("0.9", "leak"), ("1.0", "error"), ("1.1", "clean"), ("1.2", "skip"), ("1.3", "leak")]
     moves = history.transitions(rows)
-    assert [(t.release, t.before, t.after) for t in moves] == [("1.1", "leak", "clean"),
-                                                               ("1.3", "clean", "leak")]
+    assert [(t.release, t.before, t.after) for t in moves] == [
+        ("1.1", "leak", "clean"),
+        ("1.3", "clean", "leak"),
+    ]
 
 
 def test_history_agrees_with_the_metadata(case: metadata.Case) -> None:
@@ -49,12 +52,16 @@ def test_releases_that_do_not_install_are_listed_with_the_skipped_ones(case: met
     def row(release: str, outcome: str, reason: str) -> dict:
         return {"check": "main", "release": release, "outcome": outcome, "reason": reason}
 
-    text = history.render(case, "3.11", [
-        row("0.9", "leak", "1 of 1 survived"),
-        row("1.0", "error", "does not install: no wheel for this Python"),
-        row("1.1", "skip", "demo 1.1 requires Python >=3.12"),
-        row("1.2", "error", "exit status 1: ImportError"),
-    ])
+    text = history.render(
+        case,
+        "3.11",
+        [
+            row("0.9", "leak", "1 of 1 survived"),
+            row("1.0", "error", "does not install: no wheel for this Python"),
+            row("1.1", "skip", "demo 1.1 requires Python >=3.12"),
+            row("1.2", "error", "exit status 1: ImportError"),
+        ],
+    )
     assert "- skipped or not installable: 1.0 (does not install" in text
     assert "1.1 (demo 1.1 requires Python >=3.12)" in text
     assert "- no verdict: 1.2 (exit status 1" in text

@@ -22,8 +22,9 @@ def test_the_running_interpreter_is_found() -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell script stands in")
-def test_a_name_on_path_that_does_not_run_is_not_an_interpreter(tmp_path: Path,
-                                                               monkeypatch) -> None:
+def test_a_name_on_path_that_does_not_run_is_not_an_interpreter(
+    tmp_path: Path, monkeypatch
+) -> None:
     shim = tmp_path / "python3.77"
     shim.write_text("#!/bin/sh\necho 'pyenv: python3.77: command not found' >&2\nexit 127\n")
     shim.chmod(0o755)

@@ -1,5 +1,6 @@
 """A real slice of the matrix: werkzeug-3039 on two Pythons, against releases from PyPI,
 checked for agreement, evidence, and for leaving nothing behind; and an interrupted run."""
+
 from __future__ import annotations
 
 import json
@@ -26,16 +27,19 @@ def _shm() -> set[str]:
     return {p.name for p in shm.iterdir()} if shm.is_dir() else set()
 
 
-
-
 def _harness(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     tmp_path.mkdir(parents=True, exist_ok=True)
     machine_tmp = tmp_path / "machine-tmp"
     machine_tmp.mkdir(exist_ok=True)
     env = {**os.environ, "TMPDIR": str(machine_tmp)}
-    return subprocess.Popen([sys.executable, "-m", "harness", *args, "--results",
-                             str(tmp_path / "results")], cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "harness", *args, "--results", str(tmp_path / "results")],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def test_werkzeug_slice_agrees_and_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -92,14 +96,28 @@ def test_an_interrupted_run_keeps_what_it_wrote(tmp_path: Path) -> None:
 def test_parallel_cells_give_the_same_results_as_serial_ones(tmp_path: Path) -> None:
     found = []
     for jobs in ("1", "2"):
-        proc = _harness(tmp_path / f"jobs{jobs}", "all", "--case", "werkzeug-3039",
-                        "--python", "3.11", "--jobs", jobs)
+        proc = _harness(
+            tmp_path / f"jobs{jobs}",
+            "all",
+            "--case",
+            "werkzeug-3039",
+            "--python",
+            "3.11",
+            "--jobs",
+            jobs,
+        )
         output, _ = proc.communicate(timeout=900)
         assert proc.returncode == 0, output
         [run_file] = (tmp_path / f"jobs{jobs}" / "results" / "runs").glob("*.json")
-        found.append({(c["case"], c["check"], c["variant"], c["release"]):
-                      (c["outcome"], c["upstream"]["version"])
-                      for c in results.load(run_file)["cells"]})
+        found.append(
+            {
+                (c["case"], c["check"], c["variant"], c["release"]): (
+                    c["outcome"],
+                    c["upstream"]["version"],
+                )
+                for c in results.load(run_file)["cells"]
+            }
+        )
     serial, parallel = found
     assert serial == parallel and len(serial) >= 14
 
@@ -107,8 +125,19 @@ def test_parallel_cells_give_the_same_results_as_serial_ones(tmp_path: Path) -> 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the native Qt control is Linux's")
 def test_the_native_qt_control_proves_the_window_loaded(tmp_path: Path) -> None:
     out = tmp_path / "cells.json"
-    proc = _harness(tmp_path, "run", "pywebview-1554", "--python", "3.11", "--check", "qt-window",
-                    "--variant", "latest", "--json", str(out))
+    proc = _harness(
+        tmp_path,
+        "run",
+        "pywebview-1554",
+        "--python",
+        "3.11",
+        "--check",
+        "qt-window",
+        "--variant",
+        "latest",
+        "--json",
+        str(out),
+    )
     output, _ = proc.communicate(timeout=1200)
     assert proc.returncode == 0, output
     [cell] = results.load(out)["cells"]

@@ -1,4 +1,5 @@
 """Case metadata: every real case loads; a bad file is an error naming the file and field."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 from harness import metadata
 from harness.metadata import MetadataError
 
-VALID = '''
+VALID = """
 id = "demo-1"
 title = "a demo"
 package = "demo"
@@ -41,7 +42,7 @@ why = "issue #1"
 upstream = ">=1.1"
 outcome = "clean"
 why = "PR #2"
-'''
+"""
 
 
 def write_case(root: Path, text: str) -> Path:
@@ -66,26 +67,30 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
     assert case.expect[1].upstream is not None and "1.2" in case.expect[1].upstream
 
 
-@pytest.mark.parametrize("old, new, field", [
-    ('title = "a demo"\n', "", "(top level)"),
-    ('status = "fixed"', 'status = "done"', "status"),
-    ('first_fixed = "1.1"\n', "", "first_fixed"),
-    ('last_affected = "1.0"', 'last_affected = "one"', "last_affected"),
-    ('id = "demo-1"', 'id = "demo-2"', "id"),
-    ('reproducer = "repro.py"', 'reproducer = "missing.py"', "checks.main.reproducer"),
-    ('probe = "gc_survivors"', 'probe = "gc_ghosts"', "checks.main.probes.0"),
-    ('label = "owners"', 'lable = "owners"', "checks.main.probes.0"),
-    ('releases = ["1.0"]', 'releases = ["one"]', "variants.affected.releases"),
-    ('releases = ["1.0"]', 'releases = ["1.0"]\npatch = "patch.py"', "variants.affected.patch"),
-    ('variants = ["affected"]', 'variants = ["afected"]', "expect.0.variants"),
-    ('upstream = ">=1.1"', 'upstream = "newer"', "expect.1.upstream"),
-    ('outcome = "leak"', 'outcome = "leaky"', "expect.0.outcome"),
-    ('why = "issue #1"\n', "", "expect.0"),
-    ('platforms = ["linux", "darwin", "win32"]', 'platforms = ["beos"]', "platforms.0"),
-    ('notes = "demo"', 'notes = "demo', "(file)"),
-])
-def test_a_bad_file_names_the_file_and_the_field(tmp_path: Path, old: str, new: str,
-                                                 field: str) -> None:
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ('title = "a demo"\n', "", "(top level)"),
+        ('status = "fixed"', 'status = "done"', "status"),
+        ('first_fixed = "1.1"\n', "", "first_fixed"),
+        ('last_affected = "1.0"', 'last_affected = "one"', "last_affected"),
+        ('id = "demo-1"', 'id = "demo-2"', "id"),
+        ('reproducer = "repro.py"', 'reproducer = "missing.py"', "checks.main.reproducer"),
+        ('probe = "gc_survivors"', 'probe = "gc_ghosts"', "checks.main.probes.0"),
+        ('label = "owners"', 'lable = "owners"', "checks.main.probes.0"),
+        ('releases = ["1.0"]', 'releases = ["one"]', "variants.affected.releases"),
+        ('releases = ["1.0"]', 'releases = ["1.0"]\npatch = "patch.py"', "variants.affected.patch"),
+        ('variants = ["affected"]', 'variants = ["afected"]', "expect.0.variants"),
+        ('upstream = ">=1.1"', 'upstream = "newer"', "expect.1.upstream"),
+        ('outcome = "leak"', 'outcome = "leaky"', "expect.0.outcome"),
+        ('why = "issue #1"\n', "", "expect.0"),
+        ('platforms = ["linux", "darwin", "win32"]', 'platforms = ["beos"]', "platforms.0"),
+        ('notes = "demo"', 'notes = "demo', "(file)"),
+    ],
+)
+def test_a_bad_file_names_the_file_and_the_field(
+    tmp_path: Path, old: str, new: str, field: str
+) -> None:
     assert old in VALID
     path = write_case(tmp_path, VALID.replace(old, new, 1))
     with pytest.raises(MetadataError) as raised:

@@ -1,4 +1,5 @@
 """Planning: skips carry their reason; an unknown release is an error, not a skip."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,13 +22,18 @@ def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> metadata.Case:
         "1.2": pypi.Release(Version("1.2"), SpecifierSet(">=3.12"), True),  # yanked
     }
     monkeypatch.setitem(pypi._memory, "demo", releases)
-    found = {"3.9": Interpreter("3.9", "/py39", "3.9.18"), "3.13": Interpreter("3.13", "/py313", "3.13.0")}
+    found = {
+        "3.9": Interpreter("3.9", "/py39", "3.9.18"),
+        "3.13": Interpreter("3.13", "/py313", "3.13.0"),
+    }
     monkeypatch.setattr(interpreters, "find", found.get)
     return metadata.load(write_case(tmp_path, VALID))
 
 
 def _resolve(case: metadata.Case, variant: str, release: str, python: str) -> plan.Planned:
-    return plan.resolve(plan.Cell(case, case.checks["main"], case.variants[variant], release, python))
+    return plan.resolve(
+        plan.Cell(case, case.checks["main"], case.variants[variant], release, python)
+    )
 
 
 def test_cells_cover_checks_variants_releases_and_pythons(case: metadata.Case) -> None:
@@ -62,7 +68,8 @@ def test_an_unknown_release_is_an_error_naming_it(case: metadata.Case) -> None:
         _resolve(case, "affected", "9.9", "3.13")
 
 
-def test_a_platform_the_leak_does_not_exist_on_is_a_skip(case: metadata.Case,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_platform_the_leak_does_not_exist_on_is_a_skip(
+    case: metadata.Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(plan, "PLATFORM", "beos")
     assert "not applicable on beos" in _resolve(case, "affected", "1.0", "3.13").skip

@@ -1,5 +1,6 @@
 """Every probe against a synthetic leak it must catch and a clean twin it must pass, each
 run for real through the cell runner in a fresh interpreter."""
+
 from __future__ import annotations
 
 import sys
@@ -13,8 +14,10 @@ from .conftest import make_check
 
 CASES = {
     "temp_leftovers": ("temp_files.py", {"glob": "synthetic-*"}),
-    "warnings": ("resource_warning.py", {"category": "ResourceWarning",
-                                         "match": "Implicitly cleaning up"}),
+    "warnings": (
+        "resource_warning.py",
+        {"category": "ResourceWarning", "match": "Implicitly cleaning up"},
+    ),
     "never_awaited": ("never_awaited.py", {"name": r"PersistentDict\.backup"}),
     "leaked_semaphores": ("semaphores.py", {}),
     "gc_survivors": ("survivors.py", {"label": "owners"}),
@@ -42,17 +45,23 @@ def test_probe_catches_the_leak_and_passes_the_clean_twin(judge, name: str, mode
 
 
 def test_never_awaited_ignores_other_coroutines(judge) -> None:
-    _, verdict = judge(make_check("never_awaited.py", "clean",
-                                  [("never_awaited", {"name": r"PersistentDict\.backup"})]))
+    _, verdict = judge(
+        make_check(
+            "never_awaited.py", "clean", [("never_awaited", {"name": r"PersistentDict\.backup"})]
+        )
+    )
     assert verdict.findings["never_awaited"]["other_never_awaited"] == ["Outbox.loop"]
 
 
-@pytest.mark.parametrize("name, params, key", [
-    ("gc_survivors", {"label": "x"}, "gc"),
-    ("callbacks_not_run", {"label": "x"}, "callbacks"),
-    ("open_fds", {"label": "x"}, "fds"),
-    ("state_lost", {"label": "x"}, "state"),
-])
+@pytest.mark.parametrize(
+    "name, params, key",
+    [
+        ("gc_survivors", {"label": "x"}, "gc"),
+        ("callbacks_not_run", {"label": "x"}, "callbacks"),
+        ("open_fds", {"label": "x"}, "fds"),
+        ("state_lost", {"label": "x"}, "state"),
+    ],
+)
 def test_probe_without_its_evidence_is_an_error(name: str, params: dict, key: str) -> None:
     finding = probes.assess(name, Observation({"trigger": ["ran"]}), params)
     assert finding.outcome == probes.ERROR
@@ -65,15 +74,18 @@ def test_nothing_tracked_is_an_error_not_clean() -> None:
 
 
 def test_tracker_counts_are_read_whatever_the_line_prefix() -> None:
-    stderr = ("/usr/lib/python3.8/multiprocessing/resource_tracker.py:216: UserWarning: "
-              "resource_tracker: There appear to be 11 leaked semaphore objects to clean up at "
-              "shutdown\n  warnings.warn('resource_tracker: There appear to be %d '\n")
+    stderr = (
+        "/usr/lib/python3.8/multiprocessing/resource_tracker.py:216: UserWarning: "
+        "resource_tracker: There appear to be 11 leaked semaphore objects to clean up at "
+        "shutdown\n  warnings.warn('resource_tracker: There appear to be %d '\n"
+    )
     finding = probes.assess("leaked_semaphores", Observation({}, stderr=stderr), {})
     assert (finding.outcome, finding.data["count"]) == (probes.LEAK, 11)
 
 
-@pytest.mark.parametrize("name, params", [("nope", {}), ("gc_survivors", {}),
-                                          ("temp_leftovers", {"pattern": "x"})])
+@pytest.mark.parametrize(
+    "name, params", [("nope", {}), ("gc_survivors", {}), ("temp_leftovers", {"pattern": "x"})]
+)
 def test_validate_rejects_unknown_probes_and_parameters(name: str, params: dict) -> None:
     with pytest.raises(ValueError):
         probes.validate(name, params)

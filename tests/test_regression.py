@@ -1,5 +1,6 @@
 """The regression check sorts what changed against the baseline; only a leak that came back,
 a reproducer that stopped giving a verdict, or drift that made a cell leak fail it."""
+
 from __future__ import annotations
 
 from harness import regression
@@ -7,8 +8,9 @@ from harness import regression
 from .test_report import cell
 
 
-def latest(python: str, outcome: str, version: str = "3.2.0", dists: dict | None = None,
-           reason: str = "r") -> dict:
+def latest(
+    python: str, outcome: str, version: str = "3.2.0", dists: dict | None = None, reason: str = "r"
+) -> dict:
     c = cell("linux", python, outcome, "leak", reason, variant="latest")
     c["release"] = "latest"
     c["upstream"]["version"] = version
@@ -34,8 +36,9 @@ def test_an_open_leak_fixed_upstream_is_a_notice_naming_the_expectation() -> Non
 
 
 def test_a_reproducer_that_no_longer_runs_fails() -> None:
-    changes = regression.compare([latest("3.12", "error", reason="ImportError: send_file")],
-                                 [latest("3.12", "leak")])
+    changes = regression.compare(
+        [latest("3.12", "error", reason="ImportError: send_file")], [latest("3.12", "leak")]
+    )
     assert [c.kind for c in changes] == [regression.BROKEN]
     assert regression.failing(changes) and "ImportError" in changes[0].message
 
@@ -50,9 +53,9 @@ def test_dependency_drift_is_named() -> None:
 
 def test_unchanged_new_and_skipped() -> None:
     skipped = latest("3.14", "skip", reason="Python 3.14 is not installed")
-    assert kinds([latest("3.12", "leak"), latest("3.13", "leak"), skipped],
-                 [latest("3.12", "leak", "3.1.0")]) == [
-        regression.UNCHANGED, regression.NEW, regression.SKIPPED]
+    assert kinds(
+        [latest("3.12", "leak"), latest("3.13", "leak"), skipped], [latest("3.12", "leak", "3.1.0")]
+    ) == [regression.UNCHANGED, regression.NEW, regression.SKIPPED]
 
 
 def test_the_report_names_the_releases_and_the_verdict() -> None:

@@ -1,4 +1,5 @@
 """Result files and the matrix: schema, merging several OSes, escaping, atomic writes."""
+
 from __future__ import annotations
 
 import copy
@@ -11,19 +12,44 @@ import pytest
 from harness import report, results
 
 
-def cell(os_name: str, python: str, outcome: str = "leak", expected: str | None = "leak",
-         reason: str = "1 of 1 callbacks never ran", variant: str = "affected") -> dict:
+def cell(
+    os_name: str,
+    python: str,
+    outcome: str = "leak",
+    expected: str | None = "leak",
+    reason: str = "1 of 1 callbacks never ran",
+    variant: str = "affected",
+) -> dict:
     return {
-        "case": "werkzeug-3039", "check": "werkzeug", "variant": variant, "release": "3.1.9",
-        "python": f"{python}.0", "python_requested": python, "os": os_name,
-        "upstream": {"package": "werkzeug", "version": "3.1.9"}, "outcome": outcome,
-        "expected": expected, "expected_why": "issue #3039", "agrees": outcome == expected,
-        "reason": reason, "evidence_kind": "native",
-        "evidence": {"runs": [{"outcome": outcome if outcome != "flaky" else "leak",
-                               "reason": reason, "exit_code": 0, "duration_s": 0.3,
-                               "findings": {}, "recorded": {"trigger": ["GET"]},
-                               "stderr_tail": reason}]},
-        "duration_s": 0.4, "distributions": {"werkzeug": "3.1.9"},
+        "case": "werkzeug-3039",
+        "check": "werkzeug",
+        "variant": variant,
+        "release": "3.1.9",
+        "python": f"{python}.0",
+        "python_requested": python,
+        "os": os_name,
+        "upstream": {"package": "werkzeug", "version": "3.1.9"},
+        "outcome": outcome,
+        "expected": expected,
+        "expected_why": "issue #3039",
+        "agrees": outcome == expected,
+        "reason": reason,
+        "evidence_kind": "native",
+        "evidence": {
+            "runs": [
+                {
+                    "outcome": outcome if outcome != "flaky" else "leak",
+                    "reason": reason,
+                    "exit_code": 0,
+                    "duration_s": 0.3,
+                    "findings": {},
+                    "recorded": {"trigger": ["GET"]},
+                    "stderr_tail": reason,
+                }
+            ]
+        },
+        "duration_s": 0.4,
+        "distributions": {"werkzeug": "3.1.9"},
     }
 
 
@@ -49,8 +75,12 @@ def test_reports_merge_oses_into_one_matrix(tmp_path: Path) -> None:
     windows = document("win32", [cell("win32", "3.12")])
     macos = document("darwin", [cell("darwin", "3.13", "clean", "leak")])
     matrix = report.merge([linux, windows, macos])
-    assert matrix.columns == [("darwin", "3.13"), ("linux", "3.11"), ("linux", "3.12"),
-                              ("win32", "3.12")]
+    assert matrix.columns == [
+        ("darwin", "3.13"),
+        ("linux", "3.11"),
+        ("linux", "3.12"),
+        ("win32", "3.12"),
+    ]
     assert len(matrix.rows) == 1 and len(matrix.disagreements) == 1
     written = report.write(matrix, tmp_path)
     markdown = (tmp_path / "matrix.md").read_text()
@@ -74,8 +104,13 @@ def test_process_output_is_escaped_in_html() -> None:
 
 
 def test_summary_names_the_cells_that_disagree() -> None:
-    matrix = report.merge([document("linux", [cell("linux", "3.11", "flaky", "leak",
-                                                   "repeats disagree: leak, clean")])])
+    matrix = report.merge(
+        [
+            document(
+                "linux", [cell("linux", "3.11", "flaky", "leak", "repeats disagree: leak, clean")]
+            )
+        ]
+    )
     text = report.summary(matrix)
     assert "DISAGREES werkzeug-3039/werkzeug/affected@3.1.9 linux py3.11: flaky" in text
 
@@ -110,8 +145,9 @@ def test_the_matrix_links_the_release_histories_kept_beside_it(tmp_path: Path) -
 
 
 def test_a_real_linux_baseline_merges_with_windows_and_macos_runs(tmp_path: Path) -> None:
-    real = results.load(Path(__file__).resolve().parent.parent / "results" / "baseline"
-                        / "linux.json")
+    real = results.load(
+        Path(__file__).resolve().parent.parent / "results" / "baseline" / "linux.json"
+    )
     windows = document("win32", [cell("win32", "3.12")])
     macos = document("darwin", [cell("darwin", "3.13")])
     matrix = report.merge([real, windows, macos])

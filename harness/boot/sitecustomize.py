@@ -1,6 +1,7 @@
 """Applies the cell's patch in every Python process of a cell (the harness puts this folder
 on ``PYTHONPATH``). A patch that fails to apply ends the process: ``site`` would otherwise
 print the error and go on unpatched."""
+
 import os
 import sys
 import traceback

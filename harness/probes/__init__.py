@@ -1,4 +1,5 @@
 """The probes cases pick by name. Importing this package registers all of them."""
+
 from . import files, messages, objects, semaphores  # noqa: F401  (registration)
 from .base import CLEAN, ERROR, LEAK, PROBES, Finding, Observation, assess, validate
 

@@ -1,4 +1,5 @@
 """What a probe sees, what it answers, and the registry that cases pick probes from."""
+
 from __future__ import annotations
 
 import inspect
@@ -63,4 +64,6 @@ def labelled(observation: Observation, key: str, label: str) -> dict[str, Any] |
 
 
 def missing(key: str, label: str, call: str) -> Finding:
-    return Finding(ERROR, f"no {key} evidence labelled {label!r}: the reproducer never called {call}")
+    return Finding(
+        ERROR, f"no {key} evidence labelled {label!r}: the reproducer never called {call}"
+    )

@@ -1,4 +1,5 @@
 """Probes on files: entries left in the private temp dir, descriptors left open."""
+
 from __future__ import annotations
 
 import fnmatch

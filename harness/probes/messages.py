@@ -1,4 +1,5 @@
 """Probes on what a run said: warnings and unraisable exceptions, never-awaited coroutines."""
+
 from __future__ import annotations
 
 import re
@@ -13,16 +14,20 @@ def _recorded(observation: Observation) -> list[dict[str, Any]]:
 
 
 @probe("warnings")
-def warnings_seen(observation: Observation, category: str = "ResourceWarning",
-                  match: str = "") -> Finding:
+def warnings_seen(
+    observation: Observation, category: str = "ResourceWarning", match: str = ""
+) -> Finding:
     """Warnings of ``category`` whose text matches ``match``, recorded by capture_warnings.
 
     Unraisable exceptions of that category count too (a warning raised as an error inside a
     finaliser arrives that way).
     """
     pattern = re.compile(match)
-    hits = [w for w in _recorded(observation)
-            if w.get("category") == category and pattern.search(str(w.get("message", "")))]
+    hits = [
+        w
+        for w in _recorded(observation)
+        if w.get("category") == category and pattern.search(str(w.get("message", "")))
+    ]
     data = {"category": category, "match": match, "count": len(hits), "seen": hits[:20]}
     if hits:
         return Finding(LEAK, f"{len(hits)} {category} matching {match!r}", data)
@@ -44,8 +49,12 @@ def never_awaited(observation: Observation, name: str) -> Finding:
     texts += observation.stderr.splitlines()
     coroutines = [m.group(1) for text in texts for m in NEVER_AWAITED.finditer(text)]
     matched = [c for c in coroutines if pattern.search(c)]
-    data = {"name": name, "count": len(matched), "matched": sorted(set(matched)),
-            "other_never_awaited": sorted(set(coroutines) - set(matched))}
+    data = {
+        "name": name,
+        "count": len(matched),
+        "matched": sorted(set(matched)),
+        "other_never_awaited": sorted(set(coroutines) - set(matched)),
+    }
     if matched:
         return Finding(LEAK, f"coroutine {matched[0]!r} never awaited ({len(matched)}x)", data)
     return Finding(CLEAN, f"no never-awaited coroutine matching {name!r}", data)

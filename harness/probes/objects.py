@@ -1,5 +1,6 @@
 """Probes on what the reproducer measured in its own process: objects that survive
 collection, callbacks that never ran, state that was not kept."""
+
 from __future__ import annotations
 
 from .base import CLEAN, ERROR, LEAK, Finding, Observation, labelled, missing, probe
@@ -28,7 +29,9 @@ def callbacks_not_run(observation: Observation, label: str) -> Finding:
     if not expected:
         return Finding(ERROR, f"no callback was registered ({label})", counts)
     if ran < expected:
-        return Finding(LEAK, f"{expected - ran} of {expected} callbacks never ran ({label})", counts)
+        return Finding(
+            LEAK, f"{expected - ran} of {expected} callbacks never ran ({label})", counts
+        )
     return Finding(CLEAN, f"all {expected} callbacks ran ({label})", counts)
 
 
@@ -39,6 +42,9 @@ def state_lost(observation: Observation, label: str) -> Finding:
     if values is None:
         return missing("state", label, "child.state()")
     if values.get("actual") != values.get("expected"):
-        return Finding(LEAK, f"{label}: kept {values.get('actual')!r}, "
-                             f"expected {values.get('expected')!r}", values)
+        return Finding(
+            LEAK,
+            f"{label}: kept {values.get('actual')!r}, expected {values.get('expected')!r}",
+            values,
+        )
     return Finding(CLEAN, f"{label}: everything kept", values)

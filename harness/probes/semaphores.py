@@ -3,6 +3,7 @@
 The tracker prints after the process that leaked is gone, so only the stderr of a process
 group read to EOF carries it; the cell runner reads it that way.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Synthetic: close callbacks registered; none run (leak) or all run (clean)."""
+
 import sys
 
 from harness import child

@@ -1,4 +1,5 @@
 """Synthetic: files opened and kept open (leak) or closed (clean)."""
+
 import os
 import sys
 

@@ -1,5 +1,6 @@
 """Synthetic reproducers that must never come out clean: no trigger, a failed control, a
 crash, a hang, a straggler left behind, a process that holds the output open."""
+
 import os
 import subprocess
 import sys
@@ -29,14 +30,16 @@ elif mode == "hang-with-semaphores":
     time.sleep(600)
 elif mode == "straggler":
     # Escapes the process group (new session) and closes its output: only the marker finds it.
-    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
-                     start_new_session=True, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL)
+    subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(600)"],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     child.trigger("ran")
     child.callbacks("close", expected=1, ran=1)
 elif mode == "holds-output":
-    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
-                     start_new_session=True)
+    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
     child.trigger("ran")
     child.callbacks("close", expected=1, ran=1)
 elif mode == "report-pid":

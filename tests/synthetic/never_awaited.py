@@ -1,5 +1,6 @@
 """Synthetic: a backup coroutine dropped unawaited (leak) or awaited (clean). An unrelated
 coroutine is dropped in both, and must not count."""
+
 import asyncio
 import gc
 import sys

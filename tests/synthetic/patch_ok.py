@@ -1,4 +1,5 @@
 """Synthetic patch: marks the process so the reproducer can see it ran."""
+
 import os
 
 

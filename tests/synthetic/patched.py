@@ -1,4 +1,5 @@
 """Synthetic: reports whether the patch ran in this process."""
+
 import os
 
 from harness import child

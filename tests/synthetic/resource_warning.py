@@ -1,4 +1,5 @@
 """Synthetic: a TemporaryDirectory dropped without cleanup (leak) or closed (clean)."""
+
 import gc
 import sys
 import tempfile

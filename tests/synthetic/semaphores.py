@@ -1,5 +1,6 @@
 """Synthetic: semaphores registered with the resource tracker, then os._exit (leak) or the
 multiprocessing exit handler first (clean)."""
+
 import multiprocessing
 import multiprocessing.util
 import os

@@ -1,4 +1,5 @@
 """Synthetic: a dict written to disk whole (clean) or with its last key lost (leak)."""
+
 import json
 import os
 import sys

@@ -1,4 +1,5 @@
 """Synthetic: owners kept by a registry of strong references (leak) or weak ones (clean)."""
+
 import sys
 import weakref
 

@@ -1,4 +1,5 @@
 """Synthetic: a temp dir left behind (leak) or removed (clean)."""
+
 import sys
 import tempfile
 
