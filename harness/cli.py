@@ -72,10 +72,7 @@ def _longest_first(planned: list[plan.Planned], results_dir: Path) -> list[plan.
         cells = results.load(results_dir / "baseline" / f"{plan.PLATFORM}.json")["cells"]
     except ValueError:  # no baseline, or one this run must not touch: keep the plan's order
         return planned
-    took = {
-        (c["case"], c["check"], c["variant"], c["release"], c["python_requested"]): c["duration_s"]
-        for c in cells
-    }
+    took = {results.cell_key(c): c["duration_s"] for c in cells}
     return sorted(
         planned,
         key=lambda p: (
@@ -85,6 +82,7 @@ def _longest_first(planned: list[plan.Planned], results_dir: Path) -> list[plan.
                     p.cell.check.name,
                     p.cell.variant.name,
                     p.cell.release,
+                    plan.PLATFORM,
                     p.cell.python,
                 ),
                 float("inf"),

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import results
+
 REGRESSION = "regression"  # clean in the baseline, leaks now: fails
 BROKEN = "broken"  # the reproducer no longer runs (error or flaky): fails
 FIXED_UPSTREAM = "fixed-upstream"  # leaked in the baseline, clean now: notice
@@ -27,17 +29,6 @@ class Change:
     cell: dict[str, Any]
     baseline: dict[str, Any] | None
     message: str
-
-
-def _key(cell: dict[str, Any]) -> tuple[str, ...]:
-    return (
-        cell["case"],
-        cell["check"],
-        cell["variant"],
-        cell["release"],
-        cell["os"],
-        cell["python_requested"],
-    )
 
 
 def _drifted(cell: dict[str, Any], base: dict[str, Any]) -> list[str]:
@@ -94,8 +85,8 @@ def classify(cell: dict[str, Any], base: dict[str, Any] | None) -> Change:
 
 
 def compare(cells: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> list[Change]:
-    known = {_key(c): c for c in baseline}
-    return [classify(cell, known.get(_key(cell))) for cell in cells]
+    known = {results.cell_key(c): c for c in baseline}
+    return [classify(cell, known.get(results.cell_key(cell))) for cell in cells]
 
 
 def failing(changes: list[Change]) -> list[Change]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,9 @@ class Matrix:
     def at(self, row: tuple[str, str, str, str], column: tuple[str, str]) -> dict[str, Any] | None:
         return self._index.get((*row, *column))
 
-    @property
+    @cached_property
     def _index(self) -> dict[tuple[str, ...], dict[str, Any]]:
-        return {
-            (c["case"], c["check"], c["variant"], c["release"], c["os"], c["python_requested"]): c
-            for c in self.cells
-        }
+        return {results.cell_key(c): c for c in self.cells}
 
     @property
     def disagreements(self) -> list[dict[str, Any]]:
@@ -47,14 +45,7 @@ def merge(documents: list[dict[str, Any]]) -> Matrix:
     for document in documents:
         started = document["run"]["started"]
         for cell in document["cells"]:
-            key = (
-                cell["case"],
-                cell["check"],
-                cell["variant"],
-                cell["release"],
-                cell["os"],
-                cell["python_requested"],
-            )
+            key = results.cell_key(cell)
             if key not in chosen or chosen[key][0] <= started:
                 chosen[key] = (started, cell)
     cells = sorted((cell for _, cell in chosen.values()), key=results.cell_sort_key)

@@ -107,15 +107,21 @@ class RunWriter:
             self._flush()
 
 
-def cell_sort_key(cell: dict[str, Any]) -> tuple[str, ...]:
+def cell_key(cell: dict[str, Any]) -> tuple[str, str, str, str, str, str]:
+    """What makes a cell the same cell across runs and machines."""
     return (
         cell["case"],
         cell["check"],
         cell["variant"],
         cell["release"],
         cell["os"],
-        cell["python_requested"].zfill(5),
+        cell["python_requested"],
     )
+
+
+def cell_sort_key(cell: dict[str, Any]) -> tuple[str, ...]:
+    *head, python = cell_key(cell)
+    return (*head, python.zfill(5))
 
 
 def load(path: Path) -> dict[str, Any]:

@@ -14,55 +14,29 @@ def main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     return code, capsys.readouterr().err
 
 
-def test_unknown_case(capsys, tmp_path: Path) -> None:
-    code, err = main(capsys, "run", "nope-1", "--python", "3.11", "--results", str(tmp_path))
-    assert code == 2 and "unknown case id 'nope-1'" in err
-
-
-def test_unknown_variant(capsys, tmp_path: Path) -> None:
-    code, err = main(
-        capsys,
-        "run",
-        "werkzeug-3039",
-        "--python",
-        "3.11",
-        "--variant",
-        "fixed",
-        "--results",
-        str(tmp_path),
-    )
-    assert code == 2 and "has no variant 'fixed'" in err
-
-
-def test_upstream_of_another_package(capsys, tmp_path: Path) -> None:
-    code, err = main(
-        capsys,
-        "run",
-        "werkzeug-3039",
-        "--python",
-        "3.11",
-        "--upstream",
-        "flask==3.0.0",
-        "--results",
-        str(tmp_path),
-    )
-    assert code == 2 and "takes werkzeug==VERSION" in err
-
-
-@pytest.mark.matrix
-def test_unknown_upstream_release(capsys, tmp_path: Path) -> None:
-    code, err = main(
-        capsys,
-        "run",
-        "werkzeug-3039",
-        "--python",
-        "3.11",
-        "--upstream",
-        "werkzeug==99.0",
-        "--results",
-        str(tmp_path),
-    )
-    assert code == 2 and "werkzeug has no release '99.0' on PyPI" in err
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        pytest.param(["nope-1"], "unknown case id 'nope-1'", id="unknown case"),
+        pytest.param(
+            ["werkzeug-3039", "--variant", "fixed"], "has no variant 'fixed'", id="unknown variant"
+        ),
+        pytest.param(
+            ["werkzeug-3039", "--upstream", "flask==3.0.0"],
+            "takes werkzeug==VERSION",
+            id="another package",
+        ),
+        pytest.param(
+            ["werkzeug-3039", "--upstream", "werkzeug==99.0"],
+            "werkzeug has no release '99.0' on PyPI",
+            id="unknown release",
+            marks=pytest.mark.matrix,
+        ),
+    ],
+)
+def test_bad_run_input_is_named(capsys, tmp_path: Path, extra: list[str], message: str) -> None:
+    code, err = main(capsys, "run", *extra, "--python", "3.11", "--results", str(tmp_path))
+    assert code == 2 and message in err, err
 
 
 def test_report_of_a_bad_file(capsys, tmp_path: Path) -> None:
