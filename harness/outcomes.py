@@ -1,0 +1,51 @@
+"""The corpus's one vocabulary of outcomes, and the small helpers every module shares to talk
+about cells: the order of Python versions and the way a long reason is shortened.
+
+An outcome is one of:
+
+- ``leak``: the trigger ran and a probe saw the leak;
+- ``clean``: the trigger ran, every probe's channel was shown live (its canary was seen), every
+  control held, and no probe saw a leak;
+- ``absent``: the release has no such code path, so the trigger cannot exist there (the
+  reproducer said why); never counted or shown as clean;
+- ``error``: no verdict: no proof of the trigger, a dead channel, a failed control, a crash, a
+  timeout, processes left behind, a harness fault in this cell;
+- ``skip``: the cell cannot run here (interpreter missing, Requires-Python, platform), with the
+  reason; never counted as an agreement;
+- ``flaky``: repeats disagree (never decided by majority).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Outcome(str, Enum):
+    LEAK = "leak"
+    CLEAN = "clean"
+    ABSENT = "absent"
+    ERROR = "error"
+    SKIP = "skip"
+    FLAKY = "flaky"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Outcomes a probe may give one run (the rest belong to cells).
+FINDINGS = (Outcome.LEAK, Outcome.CLEAN, Outcome.ERROR)
+# Outcomes that are a verdict on the release: what expectations can state.
+VERDICTS = (Outcome.LEAK, Outcome.CLEAN, Outcome.ABSENT)
+# Outcomes of cells that ran but gave no verdict.
+NO_VERDICT = (Outcome.ERROR, Outcome.FLAKY)
+
+
+def python_key(version: str) -> tuple[int, ...]:
+    """Sort key of a Python version such as "3.9" or "3.12.1" (3.9 before 3.12)."""
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
+
+
+def shorten(text: str, width: int = 300) -> str:
+    """One line of at most ``width`` characters: whitespace folded, an ellipsis if cut."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= width else line[: width - 1] + "…"
