@@ -88,6 +88,12 @@ def history(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def blind(session: nox.Session) -> None:
+    """Every check blinded on each of its probes (each must be error): results/blind.md."""
+    _harness(session, "-m", "harness", "blind", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
 def benchmark(session: nox.Session) -> None:
     """Cold, warm and pip-based runs of the matrix against the floor: benchmarks/matrix.py."""
     _harness(session, "benchmarks/matrix.py", *session.posargs)

@@ -17,7 +17,16 @@ Conventions (the probes in ``harness/probes`` read these keys):
 - ``controls``: name -> bool, built-in controls that must hold for the run to count (for
   instance: the HEAD request's callback did run).
 - ``warnings``: warnings and unraisable exceptions seen while ``capture_warnings`` was active.
-- ``gc`` / ``callbacks`` / ``fds`` / ``state``: label -> measurements, see each function.
+- ``gc`` / ``callbacks`` / ``fds`` / ``state`` / ``growth``: label -> measurements, see each
+  function.
+- ``absent``: why this release has no such code path (the cell is ``absent``, never clean).
+
+Canaries prove that a channel a probe reads was live in this very run: the first ``trigger``
+leaves an entry ``corpus-canary-*`` in the process's temp dir (``temp_leftovers``), the end of
+``capture_warnings`` raises a canary warning and drops a canary coroutine (``warnings``,
+``never_awaited``), and ``tracker_canary`` leaves a shared-memory block for the resource
+tracker to report (``leaked_semaphores``). A blinded run (``CORPUS_BLIND``) switches a channel
+off: the child then records nothing under the named keys, and warnings are ignored.
 """
 
 from __future__ import annotations
@@ -39,8 +48,13 @@ EVIDENCE_ENV = "CORPUS_EVIDENCE"
 VARIANT_ENV = "CORPUS_VARIANT"
 WORKAROUND_ENV = "CORPUS_WORKAROUND"
 PATCH_ENV = "CORPUS_PATCH"
+BLIND_ENV = "CORPUS_BLIND"
+TEMP_CANARY = "corpus-canary-"
+WARNING_CANARY = "corpus-canary: this warning proves the capture was live"
+COROUTINE_CANARY = "corpus_canary"
 
 _evidence: dict[str, Any] = {}
+_canaries: list[Any] = []
 
 
 def _save() -> None:
@@ -60,15 +74,51 @@ def record(key: str, value: Any) -> None:
     _save()
 
 
+def _blinded(key: str) -> bool:
+    return key in os.environ.get(BLIND_ENV, "").split(",")
+
+
 def _record_labelled(key: str, label: str, value: Any) -> None:
+    if _blinded(key):
+        return
     _evidence.setdefault(key, {})[label] = value
     _save()
 
 
 def trigger(what: str) -> None:
-    """Record proof that the trigger ran (say what ran, for the evidence)."""
+    """Record proof that the trigger ran (say what ran, for the evidence).
+
+    The first call leaves the temp-dir canary: an entry made through ``tempfile`` by this
+    process, which the harness must find in the temp dir it inspects.
+    """
+    if "trigger" not in _evidence:
+        fd, _ = tempfile.mkstemp(prefix=TEMP_CANARY)
+        os.close(fd)
     _evidence.setdefault("trigger", []).append(what)
     _save()
+
+
+def assumption(name: str, assumed: str, source: str) -> None:
+    """Record an assumption a simulation makes about the platform it stands in for, with its
+    source (upstream code or vendor documentation): simulated evidence states what it rests on.
+    """
+    _record_labelled("assumptions", name, {"assumed": assumed, "source": source})
+
+
+def absent(why: str) -> None:
+    """Record that this release has no such code path: the trigger cannot exist here."""
+    _evidence["absent"] = why
+    _save()
+
+
+def tracker_canary() -> None:
+    """Leave one shared-memory block for the multiprocessing resource tracker to report and
+    unlink: call it in the process whose semaphores are under test, before it leaves. The
+    tracker's report of it proves the tracker ran and its output reached the harness."""
+    from multiprocessing import shared_memory
+
+    block = shared_memory.SharedMemory(create=True, size=16)
+    _canaries.append(block)  # kept open: the process must leave without releasing it
 
 
 def control(name: str, held: bool) -> None:
@@ -97,6 +147,12 @@ def open_fds() -> int:
 def fds(label: str, before: int, after: int) -> None:
     """Record the descriptor count before the trigger and after its cleanup should have run."""
     _record_labelled("fds", label, {"before": before, "after": after})
+
+
+def growth(label: str, points: list[tuple[int, int]]) -> None:
+    """Record what was retained (objects, descriptors, entries) after each number of triggers,
+    measured after a warm-up: ``[(triggers, retained), ...]``."""
+    _record_labelled("growth", label, {"points": [[int(n), int(v)] for n, v in points]})
 
 
 class Survivors:
@@ -154,7 +210,7 @@ def capture_warnings() -> Iterator[list[dict[str, str]]]:
         _save()
 
     with warnings.catch_warnings():
-        warnings.simplefilter("always")
+        warnings.simplefilter("ignore" if _blinded("warnings") else "always")
 
         def on_warning(message: Any, category: type, filename: str, lineno: int, *_: Any) -> None:
             seen.append(
@@ -171,9 +227,23 @@ def capture_warnings() -> Iterator[list[dict[str, str]]]:
         sys.unraisablehook = on_unraisable
         try:
             yield seen
+            _emit_canaries()
         finally:
             sys.unraisablehook = previous_hook
     _save()
+
+
+async def corpus_canary() -> None:
+    """Never awaited on purpose: the canary of the never-awaited channel."""
+
+
+def _emit_canaries() -> None:
+    """A warning and a never-awaited coroutine, raised after the code under test ran: if it
+    changed the filters or the hooks, the probes see no canary and the run is an error."""
+    warnings.warn(WARNING_CANARY, ResourceWarning)
+    coroutine = corpus_canary()
+    del coroutine
+    gc.collect()
 
 
 def variant() -> str:

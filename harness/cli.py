@@ -2,14 +2,17 @@
 
     python -m harness all         [--case ID]... [--python X]... [--jobs N] [--save-baseline]
     python -m harness run         CASE --python X [--variant V] [--check C]
-                                  [--upstream PKG==VER] [--json FILE]
+                                  [--upstream PKG==VER] [--json FILE] [--blind PROBE]...
     python -m harness report      [RESULT_FILE ...]
     python -m harness regression  [--python X]...
     python -m harness history     CASE [--python X] [--from V] [--to V] [--check C]...
+    python -m harness blind       [--case ID]... [--python X] [--readme]
     python -m harness cases
 
 Exit status: 0 when every cell agrees with its expectation, 1 when one does not, 2 for bad
-input (unknown case, bad metadata, unknown release, unreadable result file).
+input (unknown case, bad metadata, unknown release, unreadable result file), 3 when the
+harness itself failed (the traceback is printed). nox turns every failing session into 1: run
+``.nox/harness/bin/python -m harness ...`` to keep the four apart.
 """
 
 from __future__ import annotations
@@ -20,15 +23,17 @@ import os
 import signal
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from . import history, metadata, plan, pypi, regression, report, results, scratch, venvs
+from . import blind, history, metadata, plan, pypi, regression, report, results, scratch, venvs
 from .engine import Engine
 from .metadata import Case, MetadataError
+from .outcomes import Outcome, shorten
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
@@ -51,7 +56,7 @@ def _progress(total: int) -> Any:
 
     def show(cell: dict[str, Any]) -> None:
         done[0] += 1
-        mark = "" if cell["agrees"] else "  <-- DISAGREES"
+        mark = "  <-- DISAGREES" if cell["agrees"] is False else ""
         version = cell["upstream"]["version"] or "-"
         print(
             f"[{done[0]}/{total}] {cell['case']}/{cell['check']}/{cell['variant']}@"
@@ -59,8 +64,8 @@ def _progress(total: int) -> Any:
             f" (expected {cell['expected']}) {cell['duration_s']:.1f}s{mark}",
             flush=True,
         )
-        if cell["outcome"] in ("error", "flaky", "skip"):
-            print(f"    {' '.join(cell['reason'].split())[:400]}", flush=True)
+        if cell["outcome"] in (Outcome.ERROR, Outcome.FLAKY, Outcome.SKIP, Outcome.ABSENT):
+            print(f"    {shorten(cell['reason'], 400)}", flush=True)
 
     return show
 
@@ -73,22 +78,7 @@ def _longest_first(planned: list[plan.Planned], results_dir: Path) -> list[plan.
     except ValueError:  # no baseline, or one this run must not touch: keep the plan's order
         return planned
     took = {results.cell_key(c): c["duration_s"] for c in cells}
-    return sorted(
-        planned,
-        key=lambda p: (
-            -took.get(
-                (
-                    p.cell.case.id,
-                    p.cell.check.name,
-                    p.cell.variant.name,
-                    p.cell.release,
-                    plan.PLATFORM,
-                    p.cell.python,
-                ),
-                float("inf"),
-            )
-        ),
-    )
+    return sorted(planned, key=lambda p: -took.get(results.cell_key(p.cell.fields()), float("inf")))
 
 
 def _execute(cells: list[plan.Cell], args: argparse.Namespace, writer: results.RunWriter) -> None:
@@ -99,12 +89,41 @@ def _execute(cells: list[plan.Cell], args: argparse.Namespace, writer: results.R
         writer.add(record)
         show(record)
 
-    Engine(Path(args.envs), backend=args.venv_backend, jobs=args.jobs, on_cell=on_cell).run(planned)
+    Engine(
+        Path(args.envs),
+        backend=args.venv_backend,
+        jobs=args.jobs,
+        blind=tuple(getattr(args, "blind", None) or ()),
+        on_cell=on_cell,
+    ).run(planned)
     writer.finish()
+
+
+def _disagree(cells: list[dict[str, Any]]) -> bool:
+    return any(c["agrees"] is False for c in cells)
 
 
 def _command_line(argv: list[str]) -> str:
     return "python -m harness " + " ".join(argv)
+
+
+def _baseline_to_merge(args: argparse.Namespace, out: Path) -> dict[str, Any] | None:
+    """Checked before anything runs: what ``--save-baseline`` will merge into, if anything.
+
+    A full run replaces this OS's baseline; a run of some cases (``--case``) replaces those
+    cases' cells in it and keeps the others; a run of some Pythons is refused (it would drop
+    the other Pythons' cells of every case)."""
+    if not args.save_baseline:
+        return None
+    if args.python:
+        raise InputError("--save-baseline takes every configured Python (no --python)")
+    path = out / "baseline" / f"{plan.PLATFORM}.json"
+    if not args.case:
+        return {"cells": []}
+    try:
+        return results.load(path)
+    except ValueError as exc:
+        raise InputError(f"--save-baseline --case merges into {path}, which is unusable: {exc}")
 
 
 def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
@@ -112,6 +131,7 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     pythons = args.python or configured_pythons()
     cells = plan.cells(cases, pythons)
     out = Path(args.results).resolve()
+    merge_into = _baseline_to_merge(args, out)
     path = out / "runs" / results.stamp_name()
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
     print(
@@ -120,25 +140,25 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
         flush=True,
     )
     _execute(cells, args, writer)
-    documents = [writer.document]
-    if not args.case:
-        # The matrix keeps the other OSes' baselines beside this run.
-        documents += [
+    if merge_into is not None:
+        baseline = out / "baseline" / f"{plan.PLATFORM}.json"
+        document = results.merged_baseline(merge_into, writer.document, [c.id for c in cases])
+        results.write_atomic(baseline, json.dumps(document, indent=1, sort_keys=True) + "\n")
+        print(f"saved the baseline {baseline}")
+    if not args.case or merge_into is not None:
+        # The matrix: this OS's cells beside the other OSes' baselines.
+        documents = [
             results.load(p)
             for p in sorted((out / "baseline").glob("*.json"))
-            if p.stem != plan.PLATFORM
+            if p.stem != plan.PLATFORM or merge_into is not None
         ]
+        if merge_into is None:
+            documents.append(writer.document)
         for written in report.write(report.merge(documents), out):
             print(f"wrote {written}")
-    if args.save_baseline:
-        if args.case or args.python:
-            raise InputError("--save-baseline takes a full run (no --case or --python)")
-        baseline = out / "baseline" / f"{plan.PLATFORM}.json"
-        results.write_atomic(baseline, path.read_text())
-        print(f"saved the baseline {baseline}")
     matrix = report.merge([writer.document])
     print(report.summary(matrix))
-    return 1 if matrix.disagreements else 0
+    return 1 if _disagree(writer.document["cells"]) else 0
 
 
 def _override(case: Case, upstream: str | None) -> str | None:
@@ -169,6 +189,12 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
         raise InputError(
             f"no cell of {case.id} matches --variant {args.variant} --check {args.check}"
         )
+    for name in args.blind or ():
+        used = sorted({p.name for c in cells for p in c.check.probes})
+        if name not in used:
+            raise InputError(
+                f"--blind {name!r}: the checks run here use the probes {', '.join(used)}"
+            )
     target = (
         Path(args.json).resolve()
         if args.json
@@ -184,8 +210,10 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
         )
         print(
             f"outcome: {cell['outcome']}   expected: {cell['expected']}"
-            f"{'' if cell['agrees'] else '   (DISAGREES)'}"
+            f"{'   (DISAGREES)' if cell['agrees'] is False else ''}"
         )
+        if cell["blind"]:
+            print(f"blinded on: {', '.join(cell['blind'])}")
         print(f"reason: {cell['reason']}")
         for index, run in enumerate(cell["evidence"]["runs"], 1):
             print(f"run {index}: {run['outcome']} exit={run['exit_code']} {run['duration_s']}s")
@@ -193,7 +221,7 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
                 print(f"  note: {run['recorded']['note']}")
             print("  evidence: " + json.dumps(run["recorded"], sort_keys=True)[:2000])
     print(f"\nresult file: {target}")
-    return 0 if all(c["agrees"] for c in writer.document["cells"]) else 1
+    return 1 if _disagree(writer.document["cells"]) else 0
 
 
 def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
@@ -210,6 +238,24 @@ def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
         print(f"wrote {written}")
     print(report.summary(matrix))
     return 1 if matrix.disagreements else 0
+
+
+def cmd_blind(args: argparse.Namespace, argv: list[str]) -> int:
+    cases = [metadata.load_case(c) for c in args.case] if args.case else metadata.load_all()
+    rows = blind.plan_rows(cases, args.python)
+    out = Path(args.results).resolve()
+    writer = results.RunWriter(
+        out / "runs" / f"blind-{results.stamp_name()}",
+        results.new_run(_command_line(argv), args.venv_backend),
+    )
+    print(f"blinded runs: {len(rows)} (check x probe) on Python {args.python}", flush=True)
+    records = blind.run_rows(rows, args, writer, _execute)
+    text = blind.render(records, args.python)
+    results.write_atomic(out / "blind.md", text)
+    if args.readme:
+        blind.update_readme(ROOT / "README.md", text)
+    print(text)
+    return 1 if _disagree(records) else 0
 
 
 def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
@@ -328,6 +374,12 @@ def parser() -> argparse.ArgumentParser:
     p_run.add_argument("--check")
     p_run.add_argument("--upstream", help="PKG==VERSION: run against this release instead")
     p_run.add_argument("--json", help="also write the cells' result document here")
+    p_run.add_argument(
+        "--blind",
+        action="append",
+        metavar="PROBE",
+        help="switch this probe's channel off in every run (repeatable): the cell must be error",
+    )
     running(p_run)
     p_run.set_defaults(func=cmd_run)
 
@@ -349,6 +401,17 @@ def parser() -> argparse.ArgumentParser:
     p_history.add_argument("--check", action="append", help="only this check (repeatable)")
     running(p_history)
     p_history.set_defaults(func=cmd_history)
+
+    p_blind = sub.add_parser(
+        "blind", help="every check blinded on each of its probes: each must come out error"
+    )
+    p_blind.add_argument("--case", action="append", help="only this case (repeatable)")
+    p_blind.add_argument("--python", default="3.11")
+    p_blind.add_argument(
+        "--readme", action="store_true", help="also write the table into README.md"
+    )
+    running(p_blind)
+    p_blind.set_defaults(func=cmd_blind)
 
     p_cases = sub.add_parser("cases", help="list the cases (validates every case.toml)")
     p_cases.set_defaults(func=cmd_cases)
@@ -375,3 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: every cell finished so far is in the result file", file=sys.stderr)
         return 130
+    except Exception:
+        traceback.print_exc()
+        print("error: the harness failed (exit status 3); the traceback is above", file=sys.stderr)
+        return 3

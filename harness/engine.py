@@ -11,13 +11,15 @@ import shutil
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import expectations, results, runner, venvs, verdict
+from . import expectations, runner, venvs, verdict
+from .outcomes import Outcome, tail
 from .plan import PLATFORM, Planned
 
 
@@ -26,6 +28,7 @@ class Engine:
     envs_dir: Path
     backend: str = venvs.DEFAULT_BACKEND
     jobs: int = 1
+    blind: tuple[str, ...] = ()  # probes whose channel every run switches off
     on_cell: Callable[[dict[str, Any]], None] = lambda cell: None
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
     _dists: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -48,17 +51,30 @@ class Engine:
         return env, self._dists[key]
 
     def run_cell(self, planned: Planned, work_root: Path) -> dict[str, Any]:
-        cell = planned.cell
+        """The cell's record. A fault of the harness inside this cell makes the cell an
+        error carrying the traceback; the other cells go on."""
         started = time.monotonic()
         record = _skeleton(planned)
+        record["blind"] = list(self.blind)
+        try:
+            self._run_cell(planned, work_root, record)
+        except Exception:
+            record.update(
+                outcome=Outcome.ERROR,
+                reason=f"the harness failed in this cell: {traceback.format_exc()}",
+            )
+        return _finish(record, planned, started)
+
+    def _run_cell(self, planned: Planned, work_root: Path, record: dict[str, Any]) -> None:
+        cell = planned.cell
         if planned.skip:
-            record.update(outcome=verdict.SKIP, reason=planned.skip)
-            return _finish(record, planned, started)
+            record.update(outcome=Outcome.SKIP, reason=planned.skip)
+            return
         try:
             env, record["distributions"] = self._env(planned)
         except venvs.EnvError as exc:
-            record.update(outcome=verdict.ERROR, reason=f"{verdict.ENV_FAILED}: {exc}")
-            return _finish(record, planned, started)
+            record.update(outcome=Outcome.ERROR, reason=f"{verdict.ENV_FAILED}: {exc}")
+            return
         launch = runner.Launch(
             python=str(env.python),
             script=cell.check.reproducer,
@@ -68,6 +84,7 @@ class Engine:
             patch=cell.variant.patch,
             workaround=cell.variant.workaround,
             env=cell.check.env,
+            blind=self.blind,
         )
         verdicts, runs = [], []
         for _ in range(cell.check.repeat):
@@ -75,11 +92,10 @@ class Engine:
             judged = verdict.judge_run(result, cell.check, cell.variant)
             verdicts.append(judged)
             runs.append(_run_evidence(result, judged))
-            if judged.outcome == verdict.ERROR:
+            if judged.outcome == Outcome.ERROR:
                 break  # an error decides the cell; repeating it proves nothing more
         record["outcome"], record["reason"] = verdict.combine(verdicts)
         record["evidence"] = {"runs": runs}
-        return _finish(record, planned, started)
 
     def run(self, plan: list[Planned]) -> list[dict[str, Any]]:
         """Run every planned cell; records come back in the order of the plan."""
@@ -128,6 +144,21 @@ def _finish(record: dict[str, Any], planned: Planned, started: float) -> dict[st
         )
     record["expected"] = rule.outcome if rule else None
     record["expected_why"] = rule.why if rule else None
+    if record["blind"]:
+        record["expected"] = Outcome.ERROR
+        record["expected_why"] = (
+            f"blinded on {', '.join(record['blind'])}: with the channel off, the run has no "
+            f"proof it could have seen the leak, so it must be an error, never clean"
+        )
+    elif rule is None and record["outcome"] != Outcome.SKIP:
+        record["expected_why"] = verdict.no_rule(
+            record["case"],
+            record["check"],
+            record["variant"],
+            f"{record['upstream']['package']} {version}",
+            python or "?",
+            PLATFORM,
+        )
     record["agrees"] = verdict.agrees(record["outcome"], record["expected"])
     record["duration_s"] = round(time.monotonic() - started, 3)
     return record
@@ -142,5 +173,5 @@ def _run_evidence(result: runner.RunResult, judged: verdict.RunVerdict) -> dict[
         "findings": judged.findings,
         "recorded": result.observation.evidence,
         "leftovers": list(result.observation.leftovers[:50]),
-        "stderr_tail": result.observation.stderr[-results.STDERR_TAIL :],
+        "stderr_tail": tail(result.observation.stderr),
     }

@@ -14,8 +14,7 @@ from packaging.version import Version
 
 from . import pypi, verdict
 from .metadata import Case, Variant
-
-VERDICTS = ("leak", "clean")
+from .outcomes import NO_VERDICT, VERDICTS, Outcome, shorten
 
 
 def releases_in_range(
@@ -69,13 +68,13 @@ def against_metadata(case: Case, rows: list[tuple[str, str]]) -> list[str]:
     """Where the history disagrees with the case's first_fixed / last_affected (empty: agrees)."""
     problems = []
     verdicts = {release: outcome for release, outcome in rows if outcome in VERDICTS}
-    if case.last_affected and verdicts.get(case.last_affected, "leak") != "leak":
+    if case.last_affected and verdicts.get(case.last_affected, Outcome.LEAK) != Outcome.LEAK:
         problems.append(
             f"metadata says {case.last_affected} is the last affected release; "
             f"it is {verdicts[case.last_affected]} here"
         )
     if case.first_fixed:
-        if verdicts.get(case.first_fixed, "clean") != "clean":
+        if verdicts.get(case.first_fixed, Outcome.CLEAN) != Outcome.CLEAN:
             problems.append(
                 f"metadata says {case.first_fixed} is the first fixed release; "
                 f"it is {verdicts[case.first_fixed]} here"
@@ -83,14 +82,14 @@ def against_metadata(case: Case, rows: list[tuple[str, str]]) -> list[str]:
         later_leaks = [
             r
             for r, o in verdicts.items()
-            if o == "leak" and Version(r) >= Version(case.first_fixed)
+            if o == Outcome.LEAK and Version(r) >= Version(case.first_fixed)
         ]
         if later_leaks:
             problems.append(
                 f"leaks after the first fixed release {case.first_fixed}: {', '.join(later_leaks)}"
             )
-    if case.status != "fixed" and "clean" in verdicts.values():
-        clean = [r for r, o in verdicts.items() if o == "clean"]
+    if case.status != "fixed" and Outcome.CLEAN in verdicts.values():
+        clean = [r for r, o in verdicts.items() if o == Outcome.CLEAN]
         problems.append(
             f"the case is {case.status}, yet these releases are clean: {', '.join(clean)}"
         )
@@ -122,16 +121,16 @@ def render(case: Case, python: str, cells: list[dict[str, Any]]) -> str:
         if not first:
             lines.append("- no release gave a verdict")
         not_run = [
-            c for c in mine if c["outcome"] == "skip" or c["reason"].startswith(verdict.ENV_FAILED)
+            c
+            for c in mine
+            if c["outcome"] == Outcome.SKIP or c["reason"].startswith(verdict.ENV_FAILED)
         ]
-        no_verdict = [c for c in mine if c["outcome"] in ("error", "flaky") and c not in not_run]
+        no_verdict = [c for c in mine if c["outcome"] in NO_VERDICT and c not in not_run]
         for label, picked in (("skipped or not installable", not_run), ("no verdict", no_verdict)):
             if picked:
                 lines.append(
                     f"- {label}: "
-                    + ", ".join(
-                        f"{c['release']} ({' '.join(c['reason'].split())[:80]})" for c in picked
-                    )
+                    + ", ".join(f"{c['release']} ({shorten(c['reason'], 80)})" for c in picked)
                 )
         if check == next(iter(case.checks)):
             problems = against_metadata(case, rows)
@@ -140,8 +139,7 @@ def render(case: Case, python: str, cells: list[dict[str, Any]]) -> str:
             ]
         lines += ["", "| release | outcome | reason |", "|---|---|---|"]
         lines += [
-            f"| {c['release']} | {c['outcome']} | "
-            f"{' '.join(c['reason'].split())[:160].replace('|', '/')} |"
+            f"| {c['release']} | {c['outcome']} | {shorten(c['reason'], 160).replace('|', '/')} |"
             for c in mine
         ]
         lines.append("")

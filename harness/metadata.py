@@ -81,6 +81,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A claim of the common write-ups of this leak, and the corpus's verdict on it."""
+
+    id: str
+    claim: str
+    verdict: str
+    evidence: str
+    cells: tuple[str, ...] = ()  # "check/variant" of this case
+
+
+@dataclass(frozen=True)
 class Case:
     id: str
     path: Path
@@ -98,6 +109,8 @@ class Case:
     expect: tuple[Rule, ...]
     first_fixed: str | None = None
     last_affected: str | None = None
+    aliases: tuple[str, ...] = ()
+    claims: tuple[Claim, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -214,6 +227,18 @@ def _rule(path: Path, index: int, raw: dict[str, Any], case_raw: dict[str, Any])
     )
 
 
+def _claim(path: Path, index: int, raw: dict[str, Any], case_raw: dict[str, Any]) -> Claim:
+    for cell in raw.get("cells", ()):
+        check, _, variant = cell.partition("/")
+        if check not in case_raw["checks"] or variant not in case_raw["variants"]:
+            raise _error(
+                path, f"claims.{index}.cells", f"{cell!r} is not check/variant of this case"
+            )
+    return Claim(
+        raw["id"], raw["claim"], raw["verdict"], raw["evidence"], tuple(raw.get("cells", ()))
+    )
+
+
 def load(path: Path) -> Case:
     """Load and validate one case.toml."""
     try:
@@ -257,6 +282,8 @@ def load(path: Path) -> Case:
         expect=tuple(_rule(path, i, entry, raw) for i, entry in enumerate(raw["expect"])),
         first_fixed=raw.get("first_fixed"),
         last_affected=raw.get("last_affected"),
+        aliases=tuple(raw.get("aliases", ())),
+        claims=tuple(_claim(path, i, c, raw) for i, c in enumerate(raw.get("claims", ()))),
         raw=raw,
     )
 

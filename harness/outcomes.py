@@ -1,5 +1,6 @@
 """The corpus's one vocabulary of outcomes, and the small helpers every module shares to talk
-about cells: the order of Python versions and the way a long reason is shortened.
+about cells: the order of Python versions, the way a long reason is shortened and how much of a process's
+output is kept.
 
 An outcome is one of:
 
@@ -43,6 +44,14 @@ NO_VERDICT = (Outcome.ERROR, Outcome.FLAKY)
 def python_key(version: str) -> tuple[int, ...]:
     """Sort key of a Python version such as "3.9" or "3.12.1" (3.9 before 3.12)."""
     return tuple(int(part) for part in version.split(".") if part.isdigit())
+
+
+STDERR_TAIL = 4000  # characters of a process's stderr kept in evidence and quoted in reasons
+
+
+def tail(text: str) -> str:
+    """The end of a process's output, as evidence keeps it and reasons quote it."""
+    return text[-STDERR_TAIL:]
 
 
 def shorten(text: str, width: int = 300) -> str:

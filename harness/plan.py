@@ -27,6 +27,17 @@ class Cell:
     release: str  # a version, or "latest"
     python: str  # "3.11"
 
+    def fields(self) -> dict[str, str]:
+        """The fields of this cell's record that ``results.cell_key`` reads."""
+        return {
+            "case": self.case.id,
+            "check": self.check.name,
+            "variant": self.variant.name,
+            "release": self.release,
+            "os": PLATFORM,
+            "python_requested": self.python,
+        }
+
     @property
     def name(self) -> str:
         return (

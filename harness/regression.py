@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import results
+from .outcomes import NO_VERDICT, Outcome, shorten
 
 REGRESSION = "regression"  # clean in the baseline, leaks now: fails
 BROKEN = "broken"  # the reproducer no longer runs (error or flaky): fails
@@ -47,17 +48,25 @@ def classify(cell: dict[str, Any], base: dict[str, Any] | None) -> Change:
         f"({cell['upstream']['package']} {release})"
     )
     outcome = cell["outcome"]
-    if outcome == "skip":
+    if outcome == Outcome.SKIP:
         return Change(SKIPPED, cell, base, f"{where}: skipped: {cell['reason']}")
-    if outcome in ("error", "flaky"):
+    if outcome in NO_VERDICT:
         return Change(
             BROKEN,
             cell,
             base,
-            f"{where}: the reproducer no longer gives a verdict "
-            f"({outcome}): {' '.join(cell['reason'].split())[:300]}",
+            f"{where}: the reproducer no longer gives a verdict ({outcome}): "
+            f"{shorten(cell['reason'])}",
         )
-    if base is None or base["outcome"] not in ("leak", "clean"):
+    if outcome == Outcome.ABSENT and base is not None and base["outcome"] != Outcome.ABSENT:
+        return Change(
+            BROKEN,
+            cell,
+            base,
+            f"{where}: the code path is gone ({shorten(cell['reason'])}); it was "
+            f"{base['outcome']}: the reproducer must follow upstream",
+        )
+    if base is None or base["outcome"] not in (Outcome.LEAK, Outcome.CLEAN, Outcome.ABSENT):
         return Change(NEW, cell, base, f"{where}: {outcome}; no baseline verdict to compare with")
     was = f"{base['upstream']['package']} {base['upstream']['version']}"
     if outcome == base["outcome"]:
@@ -65,7 +74,7 @@ def classify(cell: dict[str, Any], base: dict[str, Any] | None) -> Change:
     same_release = cell["upstream"]["version"] == base["upstream"]["version"]
     drift = _drifted(cell, base) if same_release else []
     cause = f" with the same release; dependencies changed: {', '.join(drift)}" if drift else ""
-    if outcome == "leak":
+    if outcome == Outcome.LEAK:
         return Change(
             REGRESSION if not drift else DRIFT,
             cell,
@@ -92,7 +101,9 @@ def compare(cells: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> list
 def failing(changes: list[Change]) -> list[Change]:
     """The changes that fail the check. Drift fails only when it made a clean cell leak."""
     return [
-        c for c in changes if c.kind in FAILING or (c.kind == DRIFT and c.cell["outcome"] == "leak")
+        c
+        for c in changes
+        if c.kind in FAILING or (c.kind == DRIFT and c.cell["outcome"] == Outcome.LEAK)
     ]
 
 

@@ -16,9 +16,17 @@ from typing import Any
 import jinja2
 
 from . import results
+from .outcomes import Outcome, python_key, shorten
 
 TEMPLATES = Path(__file__).parent / "templates"
-SYMBOL = {"leak": "LEAK", "clean": "clean", "error": "ERROR", "skip": "skip", "flaky": "FLAKY"}
+SYMBOL = {
+    Outcome.LEAK: "LEAK",
+    Outcome.CLEAN: "clean",
+    Outcome.ABSENT: "absent",
+    Outcome.ERROR: "ERROR",
+    Outcome.SKIP: "skip",
+    Outcome.FLAKY: "FLAKY",
+}
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,7 @@ class Matrix:
 
     @property
     def disagreements(self) -> list[dict[str, Any]]:
-        return [c for c in self.cells if not c["agrees"]]
+        return [c for c in self.cells if c["agrees"] is False]
 
 
 def merge(documents: list[dict[str, Any]]) -> Matrix:
@@ -49,10 +57,9 @@ def merge(documents: list[dict[str, Any]]) -> Matrix:
             if key not in chosen or chosen[key][0] <= started:
                 chosen[key] = (started, cell)
     cells = sorted((cell for _, cell in chosen.values()), key=results.cell_sort_key)
-    python_order = lambda py: tuple(int(p) for p in py.split("."))  # noqa: E731
     columns = sorted(
         {(c["os"], c["python_requested"]) for c in cells},
-        key=lambda col: (col[0], python_order(col[1])),
+        key=lambda col: (col[0], python_key(col[1])),
     )
     rows = list(dict.fromkeys((c["case"], c["check"], c["variant"], c["release"]) for c in cells))
     return Matrix(cells, columns, rows, [d["run"] for d in documents])
@@ -94,7 +101,7 @@ def summary(matrix: Matrix) -> str:
     for case in dict.fromkeys(c["case"] for c in matrix.cells):
         mine = [c for c in matrix.cells if c["case"] == case]
         counts = Counter(c["outcome"] for c in mine)
-        bad = sum(not c["agrees"] for c in mine)
+        bad = sum(c["agrees"] is False for c in mine)
         lines.append(
             f"{case:<18} {len(mine):>5} "
             + " ".join(f"{counts[o]:>6}" for o in SYMBOL)
@@ -105,6 +112,6 @@ def summary(matrix: Matrix) -> str:
             f"DISAGREES {cell['case']}/{cell['check']}/{cell['variant']}@"
             f"{cell['release']} {cell['os']} py{cell['python_requested']}: "
             f"{cell['outcome']} (expected {cell['expected']}): "
-            f"{' '.join(cell['reason'].split())[:300]}"
+            f"{shorten(cell['reason'])}"
         )
     return "\n".join(lines)

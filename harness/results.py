@@ -16,12 +16,12 @@ from typing import Any
 
 import jsonschema
 
+from .outcomes import python_key
 from .plan import PLATFORM
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "results.schema.json").read_text())
-SCHEMA_NAME, SCHEMA_VERSION = "leak-corpus/results", 1
-STDERR_TAIL = 4000  # characters of a run's stderr kept in its evidence
+SCHEMA_NAME, SCHEMA_VERSION = "leak-corpus/results", 2
 
 
 def now() -> str:
@@ -119,9 +119,31 @@ def cell_key(cell: dict[str, Any]) -> tuple[str, str, str, str, str, str]:
     )
 
 
-def cell_sort_key(cell: dict[str, Any]) -> tuple[str, ...]:
+def cell_sort_key(cell: dict[str, Any]) -> tuple[Any, ...]:
     *head, python = cell_key(cell)
-    return (*head, python.zfill(5))
+    return (*head, python_key(python))
+
+
+def merged_baseline(
+    baseline: dict[str, Any], run: dict[str, Any], cases: list[str]
+) -> dict[str, Any]:
+    """The run as the new baseline, with the baseline's cells of every other case kept: a new
+    or changed case reaches the baseline without a run of all the others. The run header is
+    the new run's; ``merged_from`` names the runs whose cells were kept."""
+    kept = [c for c in baseline["cells"] if c["case"] not in cases]
+    document = {**run, "cells": sorted([*kept, *run["cells"]], key=cell_sort_key)}
+    if kept:
+        previous = baseline["run"]
+        document["run"] = {
+            **run["run"],
+            "merged_from": [*previous.get("merged_from", []), _header(previous)],
+        }
+    validate(document)
+    return document
+
+
+def _header(run: dict[str, Any]) -> dict[str, Any]:
+    return {k: run[k] for k in ("started", "corpus", "command")}
 
 
 def load(path: Path) -> dict[str, Any]:

@@ -26,12 +26,13 @@ from typing import Any
 import psutil
 
 from .child import EVIDENCE_ENV, PATCH_ENV, VARIANT_ENV, WORKAROUND_ENV
-from .probes import Observation
+from .probes import Observation, blinding
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOT = Path(__file__).resolve().parent / "boot"
 MARKER_ENV = "CORPUS_RUN_MARKER"
 GRACE_SECONDS = 5.0
+DRAIN_SECONDS = 10.0  # reading what is left of the output once the group is killed
 # Set by the user's shell, these would change what the reproducer sees (PYTHONWARNINGS=ignore
 # silences the resource tracker, for one). The cell decides them, not the caller.
 SCRUBBED = (
@@ -69,6 +70,7 @@ class Launch:
     patch: Path | None = None
     workaround: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
+    blind: tuple[str, ...] = ()  # probes whose channel this run switches off
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class RunResult:
     timed_out: bool
     stray: tuple[str, ...]
     duration_s: float
+    evidence_error: str | None = None  # the evidence file exists but cannot be read
 
 
 def _environment(launch: Launch, cell_dir: Path, marker: str) -> dict[str, str]:
@@ -104,6 +107,8 @@ def _environment(launch: Launch, cell_dir: Path, marker: str) -> dict[str, str]:
     if launch.workaround:
         env[WORKAROUND_ENV] = str(launch.workaround)
     env.update(launch.env)
+    for key, value in blinding(list(launch.blind)).items():
+        env[key] = value.replace("{cell}", str(cell_dir))
     return env
 
 
@@ -156,12 +161,18 @@ def _kill_all(popen: subprocess.Popen[bytes], marker: str) -> list[str]:
     return described
 
 
-def _read_evidence(path: Path) -> dict[str, Any]:
+def _read_evidence(path: Path) -> tuple[dict[str, Any], str | None]:
+    """The reproducer's evidence and, when the file exists but cannot be used, why.
+    No file at all means the reproducer recorded nothing: that is no error of the file."""
+    if not path.exists():
+        return {}, None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    except (OSError, ValueError) as exc:
+        return {}, f"{type(exc).__name__}: {exc}"
+    if not isinstance(data, dict):
+        return {}, f"a JSON {type(data).__name__}, not an object"
+    return data, None
 
 
 def run(launch: Launch, work_root: Path) -> RunResult:
@@ -169,6 +180,7 @@ def run(launch: Launch, work_root: Path) -> RunResult:
     cell_dir = Path(tempfile.mkdtemp(prefix="cell-", dir=work_root))
     (cell_dir / "tmp").mkdir()
     (cell_dir / "run").mkdir(mode=0o700)
+    (cell_dir / "blind").mkdir()  # the temp dir of a run blinded on temp_leftovers
     marker = uuid.uuid4().hex
     options: dict[str, Any] = (
         {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}  # type: ignore[attr-defined]
@@ -197,11 +209,19 @@ def run(launch: Launch, work_root: Path) -> RunResult:
             # output open: both are killed, and both make the run untrustworthy.
             timed_out = popen.poll() is None
             stray = _kill_all(popen, marker)
-            out, err = popen.communicate()
+            try:
+                out, err = popen.communicate(timeout=DRAIN_SECONDS)
+            except subprocess.TimeoutExpired as exc:  # an unmarked process holds the pipes
+                out, err = exc.output or b"", exc.stderr or b""
+                for pipe in (popen.stdout, popen.stderr):
+                    if pipe is not None:
+                        pipe.close()
+                stray.append("an unmarked process kept the output open; what it held is lost")
         duration = time.monotonic() - started
         leftovers = tuple(sorted(os.listdir(cell_dir / "tmp")))
+        evidence, evidence_error = _read_evidence(cell_dir / "evidence.json")
         observation = Observation(
-            evidence=_read_evidence(cell_dir / "evidence.json"),
+            evidence=evidence,
             stdout=out.decode("utf-8", "replace"),
             stderr=err.decode("utf-8", "replace"),
             leftovers=leftovers,
@@ -212,6 +232,7 @@ def run(launch: Launch, work_root: Path) -> RunResult:
             timed_out,
             tuple(stray),
             round(duration, 3),
+            evidence_error,
         )
     finally:
         with _active_lock:

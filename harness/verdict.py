@@ -1,10 +1,10 @@
-"""From runs to an outcome: ``leak``, ``clean``, ``error``, ``flaky`` (``skip`` is decided
-before anything runs, by the plan).
+"""From runs to an outcome (``skip`` is decided before anything runs, by the plan).
 
 A run is ``clean`` only when it finished as the check expects, proved that its trigger ran,
-passed its built-in controls, carried the patch it was meant to carry, and every probe found
-what it needs and no leak. Anything less is ``error`` with the reason. Repeats that disagree
-are ``flaky``, never the majority.
+passed its built-in controls, carried the patch it was meant to carry, and every probe saw its
+channel live (its canary) and no leak. A run whose release has no such code path (the
+reproducer said so with ``child.absent``) is ``absent``. Anything less is ``error`` with the
+reason. Repeats that disagree are ``flaky``, never the majority.
 """
 
 from __future__ import annotations
@@ -14,76 +14,98 @@ from typing import Any
 
 from . import probes
 from .metadata import Check, Variant
+from .outcomes import Outcome, shorten, tail
 from .runner import RunResult
 
-LEAK, CLEAN, ERROR, SKIP, FLAKY = "leak", "clean", "error", "skip", "flaky"
-OUTCOMES = (LEAK, CLEAN, ERROR, SKIP, FLAKY)
 # The reason of an error cell whose environment could not be built starts with this.
 ENV_FAILED = "does not install"
-STDERR_TAIL = 2000
 
 
 @dataclass(frozen=True)
 class RunVerdict:
-    outcome: str
+    outcome: Outcome
     reason: str
     findings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _tail(text: str) -> str:
-    return text[-STDERR_TAIL:]
+def _not_run(result: RunResult, check: Check, variant: Variant) -> str | None:
+    """Why the run cannot be judged at all, or None."""
+    obs = result.observation
+    if result.timed_out:
+        return f"timed out after {check.timeout:g}s; its process group was killed"
+    if result.stray:
+        return (
+            f"processes still alive after the reproducer exited (killed): {'; '.join(result.stray)}"
+        )
+    if result.exit_code not in check.exit_codes:
+        return f"exit status {result.exit_code}; stderr ends: {tail(obs.stderr)}"
+    if result.evidence_error:
+        return f"the evidence file could not be read: {result.evidence_error}"
+    if variant.patch and not obs.evidence.get("patched"):
+        return f"the patch {variant.patch.name} was not applied"
+    return None
 
 
 def judge_run(result: RunResult, check: Check, variant: Variant) -> RunVerdict:
-    obs = result.observation
-    if result.timed_out:
+    failure = _not_run(result, check, variant)
+    if failure:
+        return RunVerdict(Outcome.ERROR, failure)
+    evidence = result.observation.evidence
+    if evidence.get("absent"):
+        if evidence.get("trigger"):
+            return RunVerdict(
+                Outcome.ERROR, "the reproducer recorded both its trigger and that it is absent"
+            )
+        return RunVerdict(Outcome.ABSENT, f"no such code path: {evidence['absent']}")
+    if not evidence.get("trigger"):
         return RunVerdict(
-            ERROR, f"timed out after {check.timeout:g}s; its process group was killed"
+            Outcome.ERROR, "the trigger never ran: the reproducer recorded no proof of it"
         )
-    if result.stray:
-        return RunVerdict(
-            ERROR,
-            f"processes still alive after the reproducer exited "
-            f"(killed): {'; '.join(result.stray)}",
-        )
-    if result.exit_code not in check.exit_codes:
-        return RunVerdict(
-            ERROR, f"exit status {result.exit_code}; stderr ends: {_tail(obs.stderr)}"
-        )
-    if variant.patch and not obs.evidence.get("patched"):
-        return RunVerdict(ERROR, f"the patch {variant.patch.name} was not applied")
-    if not obs.evidence.get("trigger"):
-        return RunVerdict(ERROR, "the trigger never ran: the reproducer recorded no proof of it")
-    controls = obs.evidence.get("controls", {})
+    controls = evidence.get("controls", {})
     failed = sorted(name for name, held in controls.items() if not held)
     if failed:
-        return RunVerdict(ERROR, f"built-in control failed: {', '.join(failed)}")
-    findings = {}
+        return RunVerdict(Outcome.ERROR, f"built-in control failed: {', '.join(failed)}")
+    findings: dict[str, dict[str, Any]] = {}
     for spec in check.probes:
-        finding = probes.assess(spec.name, obs, spec.params)
+        finding = probes.assess(spec.name, result.observation, spec.params)
         key = spec.name if spec.name not in findings else f"{spec.name}#{len(findings)}"
-        findings[key] = {"outcome": finding.outcome, "summary": finding.summary, **finding.data}
+        findings[key] = finding.as_record()
     outcomes = {f["outcome"] for f in findings.values()}
     summaries = "; ".join(f["summary"] for f in findings.values())
-    if ERROR in outcomes:
-        return RunVerdict(ERROR, summaries, findings)
-    return RunVerdict(LEAK if LEAK in outcomes else CLEAN, summaries, findings)
+    if not findings:
+        return RunVerdict(Outcome.ERROR, "the check names no probe: nothing judged the run")
+    if Outcome.ERROR in outcomes:
+        return RunVerdict(Outcome.ERROR, summaries, findings)
+    return RunVerdict(
+        Outcome.LEAK if Outcome.LEAK in outcomes else Outcome.CLEAN, summaries, findings
+    )
 
 
-def combine(verdicts: list[RunVerdict]) -> tuple[str, str]:
+def combine(verdicts: list[RunVerdict]) -> tuple[Outcome, str]:
     """One outcome for a cell's repeats, with its reason."""
     outcomes = [v.outcome for v in verdicts]
-    if ERROR in outcomes:
-        first = next(v for v in verdicts if v.outcome == ERROR)
-        return ERROR, f"run {outcomes.index(ERROR) + 1} of {len(outcomes)}: {first.reason}"
+    if Outcome.ERROR in outcomes:
+        first = next(v for v in verdicts if v.outcome == Outcome.ERROR)
+        index = outcomes.index(Outcome.ERROR) + 1
+        return Outcome.ERROR, f"run {index} of {len(outcomes)}: {first.reason}"
     if len(set(outcomes)) > 1:
-        return FLAKY, f"repeats disagree: {', '.join(outcomes)}"
+        return Outcome.FLAKY, f"repeats disagree: {', '.join(map(str, outcomes))}"
     return outcomes[0], verdicts[0].reason
 
 
-def agrees(outcome: str, expected: str | None) -> bool:
-    """Whether a cell agrees with its expectation. A skip carries its reason and agrees;
-    an error, a flaky cell or a cell with no expectation never does."""
-    if outcome == SKIP:
-        return True
+def agrees(outcome: str, expected: str | None) -> bool | None:
+    """Whether a cell agrees with its expectation: None for a skip (it ran nothing, so it
+    neither agrees nor disagrees); an error, a flaky cell or a cell no rule covers never
+    agrees."""
+    if outcome == Outcome.SKIP:
+        return None
     return expected is not None and outcome == expected
+
+
+def no_rule(case: str, check: str, variant: str, upstream: str, python: str, os: str) -> str:
+    """The reason a cell that no expectation rule covers carries: which rule is missing."""
+    return shorten(
+        f"no [[expect]] rule of cases/{case}/case.toml covers check {check!r}, variant "
+        f"{variant!r}, {upstream}, Python {python}, {os}: add one that rests on an upstream fact",
+        400,
+    )

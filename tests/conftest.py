@@ -53,21 +53,28 @@ def work_root(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _judge(check: Check, work_root: Path, variant: Variant | None, blind: tuple[str, ...]):
+    variant = variant or make_variant()
+    launch = runner.Launch(
+        python=sys.executable,
+        script=check.reproducer,
+        args=check.args,
+        timeout=check.timeout,
+        variant=variant.name,
+        patch=variant.patch,
+        blind=blind,
+    )
+    result = runner.run(launch, work_root)
+    return result, verdict.judge_run(result, check, variant)
+
+
 @pytest.fixture
 def judge(work_root: Path):
     """Run a synthetic check once with this interpreter; return (RunResult, RunVerdict)."""
+    return lambda check, variant=None: _judge(check, work_root, variant, ())
 
-    def run(check: Check, variant: Variant | None = None):
-        variant = variant or make_variant()
-        launch = runner.Launch(
-            python=sys.executable,
-            script=check.reproducer,
-            args=check.args,
-            timeout=check.timeout,
-            variant=variant.name,
-            patch=variant.patch,
-        )
-        result = runner.run(launch, work_root)
-        return result, verdict.judge_run(result, check, variant)
 
-    return run
+@pytest.fixture
+def blind_judge(work_root: Path):
+    """The same, with the channel of the probe ``name`` switched off."""
+    return lambda check, name: _judge(check, work_root, None, (name,))

@@ -35,5 +35,5 @@ def test_repeats_combine_without_a_majority_vote(outcomes: list[str], combined: 
         ("leak", None, False),
     ],
 )
-def test_agreement(outcome: str, expected: str | None, agrees: bool) -> None:
+def test_agreement(outcome: str, expected: str | None, agrees: bool | None) -> None:
     assert verdict.agrees(outcome, expected) is agrees

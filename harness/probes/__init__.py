@@ -1,6 +1,26 @@
 """The probes cases pick by name. Importing this package registers all of them."""
 
 from . import files, messages, objects, semaphores  # noqa: F401  (registration)
-from .base import CLEAN, ERROR, LEAK, PROBES, Finding, Observation, assess, validate
+from .base import (
+    CLEAN,
+    ERROR,
+    LEAK,
+    PROBES,
+    Finding,
+    Observation,
+    assess,
+    blinding,
+    validate,
+)
 
-__all__ = ["CLEAN", "ERROR", "LEAK", "PROBES", "Finding", "Observation", "assess", "validate"]
+__all__ = [
+    "CLEAN",
+    "ERROR",
+    "LEAK",
+    "PROBES",
+    "Finding",
+    "Observation",
+    "assess",
+    "blinding",
+    "validate",
+]

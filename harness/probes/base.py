@@ -1,4 +1,9 @@
-"""What a probe sees, what it answers, and the registry that cases pick probes from."""
+"""What a probe sees, what it answers, and the registry that cases pick probes from.
+
+Every probe registers with the way its channel is switched off for a blinded run (``blind``:
+environment variables the run gets; ``{cell}`` stands for the run's private folder). A
+blinded run must come out ``error``: a probe whose channel is dead never reads as clean.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,11 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-LEAK, CLEAN, ERROR = "leak", "clean", "error"
+from ..outcomes import Outcome
+
+LEAK, CLEAN, ERROR = Outcome.LEAK, Outcome.CLEAN, Outcome.ERROR
+# The child's switch for in-process channels: evidence keys it must not record.
+BLIND_ENV = "CORPUS_BLIND"
 
 
 @dataclass(frozen=True)
@@ -21,30 +30,49 @@ class Observation:
 
 @dataclass(frozen=True)
 class Finding:
-    outcome: str  # LEAK, CLEAN or ERROR (the evidence the probe needs is missing)
+    outcome: Outcome  # LEAK, CLEAN or ERROR (the evidence the probe needs is missing)
     summary: str
     data: dict[str, Any] = field(default_factory=dict)
 
+    def as_record(self) -> dict[str, Any]:
+        """The finding as evidence: the probe's data, then its own outcome and summary (the
+        reproducer's data can never overwrite them)."""
+        return {**self.data, "outcome": self.outcome, "summary": self.summary}
+
 
 Probe = Callable[..., Finding]
-PROBES: dict[str, Probe] = {}
 
 
-def probe(name: str) -> Callable[[Probe], Probe]:
-    """Register a probe under name; its keyword parameters are what case.toml may set."""
+@dataclass(frozen=True)
+class Registered:
+    func: Probe
+    blind: dict[str, str]
+
+
+PROBES: dict[str, Registered] = {}
+
+
+def probe(name: str, blind: dict[str, str]) -> Callable[[Probe], Probe]:
+    """Register a probe under name; its keyword parameters are what case.toml may set;
+    ``blind`` is the environment that switches its channel off."""
 
     def register(func: Probe) -> Probe:
-        PROBES[name] = func
+        PROBES[name] = Registered(func, dict(blind))
         return func
 
     return register
+
+
+def blind_child(*keys: str) -> dict[str, str]:
+    """The blinding of a probe that reads what the reproducer records under ``keys``."""
+    return {BLIND_ENV: ",".join(keys)}
 
 
 def validate(name: str, params: dict[str, Any]) -> None:
     """Raise ValueError naming the problem if name or params do not fit a registered probe."""
     if name not in PROBES:
         raise ValueError(f"unknown probe {name!r} (known: {', '.join(sorted(PROBES))})")
-    signature = inspect.signature(PROBES[name])
+    signature = inspect.signature(PROBES[name].func)
     try:
         signature.bind(Observation({}), **params)
     except TypeError as exc:
@@ -52,7 +80,18 @@ def validate(name: str, params: dict[str, Any]) -> None:
 
 
 def assess(name: str, observation: Observation, params: dict[str, Any]) -> Finding:
-    return PROBES[name](observation, **params)
+    return PROBES[name].func(observation, **params)
+
+
+def blinding(names: list[str]) -> dict[str, str]:
+    """The environment of a run blinded on the probes ``names`` (channels merged)."""
+    env: dict[str, str] = {}
+    for name in names:
+        for key, value in PROBES[name].blind.items():
+            if key == BLIND_ENV and env.get(key):
+                value = f"{env[key]},{value}"
+            env[key] = value
+    return env
 
 
 def labelled(observation: Observation, key: str, label: str) -> dict[str, Any] | None:

@@ -4,21 +4,43 @@ from __future__ import annotations
 
 import fnmatch
 
-from .base import CLEAN, ERROR, LEAK, Finding, Observation, labelled, missing, probe
+from ..child import TEMP_CANARY
+from .base import CLEAN, ERROR, LEAK, Finding, Observation, blind_child, labelled, missing, probe
+
+# The run's temp dir is moved where the harness does not look.
+TEMP_BLIND = {name: "{cell}/blind" for name in ("TMPDIR", "TEMP", "TMP")}
 
 
-@probe("temp_leftovers")
+@probe("temp_leftovers", blind=TEMP_BLIND)
 def temp_leftovers(observation: Observation, glob: str = "*") -> Finding:
-    """Entries matching ``glob`` that the run left in its private temp dir."""
-    left = sorted(name for name in observation.leftovers if fnmatch.fnmatchcase(name, glob))
-    others = sorted(set(observation.leftovers) - set(left))
-    data = {"glob": glob, "count": len(left), "left": left[:50], "not_matched": others[:50]}
+    """Entries matching ``glob`` that the run left in its private temp dir.
+
+    The process under test leaves a canary entry there (``child.trigger``): without it the
+    temp dir the harness inspects is not the one the run used, and silence proves nothing.
+    """
+    canaries = [n for n in observation.leftovers if n.startswith(TEMP_CANARY)]
+    entries = [n for n in observation.leftovers if not n.startswith(TEMP_CANARY)]
+    left = sorted(n for n in entries if fnmatch.fnmatchcase(n, glob))
+    others = sorted(set(entries) - set(left))
+    data = {
+        "glob": glob,
+        "count": len(left),
+        "left": left[:50],
+        "not_matched": others[:50],
+        "canary": bool(canaries),
+    }
+    if not canaries:
+        return Finding(
+            ERROR,
+            "no temp-dir canary: the run's temp dir is not the one inspected (channel dead)",
+            data,
+        )
     if left:
         return Finding(LEAK, f"{len(left)} entries matching {glob!r} left in the temp dir", data)
-    return Finding(CLEAN, f"no entry matching {glob!r} left in the temp dir", data)
+    return Finding(CLEAN, f"no entry matching {glob!r} left in the temp dir (canary seen)", data)
 
 
-@probe("open_fds")
+@probe("open_fds", blind=blind_child("fds"))
 def open_fds(observation: Observation, label: str, tolerance: int = 0) -> Finding:
     """Descriptors (or Windows handles) still open after the cleanup should have run."""
     counts = labelled(observation, "fds", label)
@@ -31,4 +53,8 @@ def open_fds(observation: Observation, label: str, tolerance: int = 0) -> Findin
     data = {**counts, "grown": grown, "tolerance": tolerance}
     if grown > tolerance:
         return Finding(LEAK, f"{grown} descriptors more after cleanup ({label})", data)
-    return Finding(CLEAN, f"descriptors back to {counts['after']} ({label})", data)
+    return Finding(
+        CLEAN,
+        f"descriptors {counts['before']} -> {counts['after']}, within {tolerance} ({label})",
+        data,
+    )

@@ -11,6 +11,7 @@ from harness import child
 multiprocessing.set_start_method("spawn")
 queue = multiprocessing.Queue()
 child.trigger("created a Queue under spawn")
+child.tracker_canary()
 if sys.argv[1] == "clean":
     del queue
     multiprocessing.util._exit_function()
