@@ -101,5 +101,12 @@ def benchmark(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none", default=False)
 def tests(session: nox.Session) -> None:
-    """The corpus's own tests: probes against synthetic leaks, the runner, a real slice."""
-    _harness(session, "-m", "pytest", *session.posargs)
+    """The corpus's own offline tests: probes against synthetic leaks and clean twins, the
+    runner, the engine, the report (no network)."""
+    _harness(session, "-m", "pytest", "-m", "not matrix", *session.posargs)
+
+
+@nox.session(name="tests-online", venv_backend="none", default=False)
+def tests_online(session: nox.Session) -> None:
+    """The tests that install releases from PyPI and run real cells (slow)."""
+    _harness(session, "-m", "pytest", "-m", "matrix", *session.posargs)

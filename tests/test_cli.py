@@ -1,4 +1,5 @@
-"""Bad input gets a clear error (exit 2) naming what was wrong."""
+"""Exit statuses: bad input gets a clear error (exit 2) naming what was wrong, before anything
+runs; a fault of the harness is exit 3 with its traceback; cells run longest first."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import cli
+import json
+
+from harness import cli, metadata, plan, results
 
 
 def main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -44,3 +47,61 @@ def test_report_of_a_bad_file(capsys, tmp_path: Path) -> None:
     bad.write_text("not json")
     code, err = main(capsys, "report", str(bad), "--out", str(tmp_path))
     assert code == 2 and "x.json: not a valid result file" in err
+
+
+def test_a_harness_fault_exits_3_with_its_traceback(capsys, monkeypatch) -> None:
+    def broken(*_: object) -> list:
+        raise RuntimeError("a bug in the harness")
+
+    monkeypatch.setattr(metadata, "load_all", broken)
+    code, err = main(capsys, "cases")
+    assert code == 3
+    assert "Traceback" in err and "RuntimeError: a bug in the harness" in err
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        pytest.param(["--python", "3.11"], "takes every configured Python", id="some pythons"),
+        pytest.param(["--case", "werkzeug-3039"], "which is unusable", id="bad baseline"),
+    ],
+)
+def test_save_baseline_refuses_before_running(capsys, tmp_path, extra, message) -> None:
+    (tmp_path / "baseline").mkdir()
+    (tmp_path / "baseline" / f"{plan.PLATFORM}.json").write_text("{corrupt")
+    code, err = main(
+        capsys, "all", *extra, "--save-baseline", "--results", str(tmp_path), "--jobs", "1"
+    )
+    assert code == 2 and message in err, err
+    assert not (tmp_path / "runs").exists()  # nothing ran
+
+
+def test_blinding_a_probe_the_check_does_not_use_is_bad_input(capsys, tmp_path) -> None:
+    code, err = main(
+        capsys,
+        "run",
+        "werkzeug-3039",
+        "--python",
+        "3.11",
+        "--blind",
+        "growth",
+        "--results",
+        str(tmp_path),
+    )
+    assert code == 2 and "--blind 'growth'" in err
+
+
+def test_cells_start_longest_first_by_this_oss_baseline(tmp_path, monkeypatch) -> None:
+    case = metadata.load_case("werkzeug-3039")
+    cells = plan.cells([case], ["3.11", "3.12"], variant="affected")
+    planned = [plan.Planned(c) for c in cells]
+    took = {results.cell_key(c.fields()): float(i) for i, c in enumerate(cells)}
+    document = {
+        "cells": [{**c.fields(), "duration_s": took[results.cell_key(c.fields())]} for c in cells]
+    }
+    (tmp_path / "baseline").mkdir()
+    path = tmp_path / "baseline" / f"{plan.PLATFORM}.json"
+    path.write_text(json.dumps(document))
+    monkeypatch.setattr(results, "load", lambda p: json.loads(Path(p).read_text()))
+    ordered = cli._longest_first(planned, tmp_path)
+    assert [p.cell for p in ordered] == list(reversed(cells))

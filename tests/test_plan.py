@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,14 @@ def test_a_platform_the_leak_does_not_exist_on_is_a_skip(
 ) -> None:
     monkeypatch.setattr(plan, "PLATFORM", "beos")
     assert "not applicable on beos" in _resolve(case, "affected", "1.0", "3.13").skip
+
+
+def test_a_check_that_counts_descriptors_gets_psutil_in_its_environment(
+    case: metadata.Case,
+) -> None:
+    check = dataclasses.replace(
+        case.checks["main"], probes=(metadata.ProbeSpec("open_fds", {"label": "files"}),)
+    )
+    cell = plan.Cell(case, check, case.variants["affected"], "1.0", "3.13")
+    assert plan.resolve(cell).requirements == ("demo==1.0", "psutil")
+    assert "psutil" not in _resolve(case, "affected", "1.0", "3.13").requirements

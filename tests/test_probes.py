@@ -109,7 +109,11 @@ def test_validate_rejects_unknown_probes_and_parameters(name: str, params: dict)
     "name, params, observation",
     [
         ("temp_leftovers", {}, Observation({}, leftovers=("synthetic-1",))),
-        ("warnings", {}, Observation({"warnings": [{"category": "ResourceWarning", "message": "x"}]})),
+        (
+            "warnings",
+            {},
+            Observation({"warnings": [{"category": "ResourceWarning", "message": "x"}]}),
+        ),
         ("never_awaited", {"name": "x"}, Observation({}, stderr="coroutine 'x' was never awaited")),
         (
             "leaked_semaphores",

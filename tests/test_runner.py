@@ -109,13 +109,21 @@ def test_a_patched_variant_without_the_patch_mark_is_an_error(judge) -> None:
 
 
 def test_the_callers_warning_filters_do_not_reach_the_cell(judge, monkeypatch) -> None:
+    # PYTHONWARNINGS=ignore would silence the resource tracker, which reports by warnings.warn
+    # (the warning capture sets its own filters, so it would not show a missing scrub).
     monkeypatch.setenv("PYTHONWARNINGS", "ignore")
-    _, judged = judge(
-        make_check(
-            "resource_warning.py", "leak", [("warnings", {"match": "Implicitly cleaning up"})]
-        )
+    _, judged = judge(make_check("semaphores.py", "leak", [("leaked_semaphores", {})]))
+    assert judged.outcome == "leak", judged.reason
+
+
+def test_an_unreadable_evidence_file_is_named_as_such(judge) -> None:
+    check = make_check(
+        "misbehaving.py", "corrupt-evidence", [("callbacks_not_run", {"label": "close"})]
     )
-    assert judged.outcome == "leak"
+    result, judged = judge(check)
+    assert judged.outcome == "error"
+    assert "the evidence file could not be read" in judged.reason
+    assert "trigger never ran" not in judged.reason
 
 
 def test_environment_is_scrubbed_and_marked(tmp_path: Path) -> None:

@@ -28,8 +28,11 @@ def test_repeats_combine_without_a_majority_vote(outcomes: list[str], combined: 
     [
         ("leak", "leak", True),
         ("clean", "leak", False),
-        ("skip", "leak", True),
-        ("skip", None, True),
+        ("skip", "leak", None),
+        ("skip", None, None),
+        ("absent", "absent", True),
+        ("absent", "clean", False),
+        ("clean", "absent", False),
         ("error", "leak", False),
         ("flaky", "clean", False),
         ("leak", None, False),

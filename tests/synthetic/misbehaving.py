@@ -42,6 +42,11 @@ elif mode == "holds-output":
     subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
     child.trigger("ran")
     child.callbacks("close", expected=1, ran=1)
+elif mode == "corrupt-evidence":
+    child.trigger("ran")
+    child.callbacks("close", expected=1, ran=1)
+    with open(os.environ[child.EVIDENCE_ENV], "w") as out:
+        out.write('{"trigger": ["ran"')  # cut short, as a full disk would leave it
 elif mode == "report-pid":
     child.record("pid", os.getpid())
     child.record("tmpdir", os.environ["TMPDIR"])
