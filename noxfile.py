@@ -37,7 +37,17 @@ def _harness(session: nox.Session, *args: str) -> None:
     ]
     with scratch.private_tmpdir():  # uv and pytest write there, not to the machine's /tmp
         env = venvs.ensure(ROOT / ".nox" / "harness", sys.executable, requirements)
-        session.run(str(env.python), *args, external=True)
+        if args:
+            session.run(str(env.python), *args, external=True)
+        else:
+            session.log(f"the harness's Python: {env.python}")
+
+
+@nox.session(venv_backend="none", default=False)
+def harness(session: nox.Session) -> None:
+    """Build the harness's environment only. Its Python keeps the harness's four exit
+    statuses, which nox folds into 1: .nox/harness/bin/python -m harness COMMAND ..."""
+    _harness(session)
 
 
 @nox.session(venv_backend="none")

@@ -123,7 +123,22 @@ def _baseline_to_merge(args: argparse.Namespace, out: Path) -> dict[str, Any] | 
     try:
         return results.load(path)
     except ValueError as exc:
-        raise InputError(f"--save-baseline --case merges into {path}, which is unusable: {exc}")
+        raise InputError(
+            f"--save-baseline --case merges into {path}, which is unusable: {exc}"
+        ) from None
+
+
+def _other_baselines(out: Path) -> list[dict[str, Any]]:
+    """The other OSes' committed baselines, which the matrix shows beside this run; read before
+    anything runs: an unreadable one is bad input, named, not a failure after every cell ran."""
+    try:
+        return [
+            results.load(p)
+            for p in sorted((out / "baseline").glob("*.json"))
+            if p.stem != plan.PLATFORM
+        ]
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
@@ -132,6 +147,7 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     cells = plan.cells(cases, pythons)
     out = Path(args.results).resolve()
     merge_into = _baseline_to_merge(args, out)
+    others = _other_baselines(out) if not args.case or merge_into is not None else []
     path = out / "runs" / results.stamp_name()
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
     print(
@@ -140,24 +156,17 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
         flush=True,
     )
     _execute(cells, args, writer)
+    this_os = writer.document
     if merge_into is not None:
         baseline = out / "baseline" / f"{plan.PLATFORM}.json"
-        document = results.merged_baseline(merge_into, writer.document, [c.id for c in cases])
-        results.write_atomic(baseline, json.dumps(document, indent=1, sort_keys=True) + "\n")
+        this_os = results.merged_baseline(merge_into, writer.document, [c.id for c in cases])
+        results.write_atomic(baseline, json.dumps(this_os, indent=1, sort_keys=True) + "\n")
         print(f"saved the baseline {baseline}")
     if not args.case or merge_into is not None:
         # The matrix: this OS's cells beside the other OSes' baselines.
-        documents = [
-            results.load(p)
-            for p in sorted((out / "baseline").glob("*.json"))
-            if p.stem != plan.PLATFORM or merge_into is not None
-        ]
-        if merge_into is None:
-            documents.append(writer.document)
-        for written in report.write(report.merge(documents), out):
+        for written in report.write(report.merge([*others, this_os]), out):
             print(f"wrote {written}")
-    matrix = report.merge([writer.document])
-    print(report.summary(matrix))
+    print(report.summary(report.merge([writer.document])))
     return 1 if _disagree(writer.document["cells"]) else 0
 
 

@@ -76,6 +76,16 @@ def test_save_baseline_refuses_before_running(capsys, tmp_path, extra, message) 
     assert not (tmp_path / "runs").exists()  # nothing ran
 
 
+def test_an_unreadable_baseline_of_another_os_stops_the_run_before_it_starts(
+    capsys, tmp_path
+) -> None:
+    (tmp_path / "baseline").mkdir()
+    (tmp_path / "baseline" / "win32.json").write_text("{corrupt")
+    code, err = main(capsys, "all", "--python", "3.11", "--results", str(tmp_path))
+    assert code == 2 and "win32.json: not a valid result file" in err, err
+    assert not (tmp_path / "runs").exists()
+
+
 def test_blinding_a_probe_the_check_does_not_use_is_bad_input(capsys, tmp_path) -> None:
     code, err = main(
         capsys,

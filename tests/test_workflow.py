@@ -23,6 +23,7 @@ from harness.metadata import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "matrix.yml"
+HARNESS_ALL = "-m harness all"  # the harness's own Python, which keeps its exit statuses
 
 # Runner labels to the platform names cases use (sys.platform, as harness/plan.py has them).
 RUNNER_PLATFORMS = {"ubuntu": "linux", "macos": "darwin", "windows": "win32"}
@@ -162,15 +163,17 @@ def matrix_problems(
         problems.append("no setup-python step installs ${{ matrix.python }}")
     if not any("3.12" in v.split() for v in versions):  # a multi-line list counts too
         problems.append("no setup-python step installs 3.12 for nox")
-    nox_all = [s for s in steps(job) if "nox -s all" in s.get("run", "")]
-    if not nox_all:
-        problems.append("cells never runs `nox -s all`")
-    for step in nox_all:
+    run_all = [s for s in steps(job) if HARNESS_ALL in s.get("run", "")]
+    if not run_all:
+        problems.append(f"cells never runs `{HARNESS_ALL}` (the command that keeps exit 3)")
+    for step in run_all:
         bound = "matrix.python" in step["run"] or any(
             "matrix.python" in str(v) for v in (step.get("env") or {}).values()
         )
         if "--python" not in step["run"] or not bound:
-            problems.append("`nox -s all` is not given --python with the matrix Python")
+            problems.append(f"`{HARNESS_ALL}` is not given --python with the matrix Python")
+        if '-ne 1 ]; then exit "$status"' not in step["run"]:
+            problems.append("cells lets a status other than 0 and 1 (2, 3, 130) pass")
     uploads = [
         u.get("with", {}) for u in uses(job, "actions/upload-artifact") if u.get("if") == "always()"
     ]
@@ -324,6 +327,7 @@ def test_every_exclusion_is_a_pair_setup_python_cannot_provide(workflow: dict[st
         "python as a float",
         "exclude more",
         "no --python",
+        "exit 3 passes",
         "upload only on success",
         "python not in pyproject",
     ],
@@ -344,8 +348,14 @@ def test_the_matrix_check_finds_a_broken_matrix(workflow: dict[str, Any], mutati
         matrix["exclude"].append({"os": "windows-latest", "python": "3.9"})
     elif mutation == "no --python":
         for step in steps(job):
-            if "nox -s all" in step.get("run", ""):
-                step["run"] = "nox -s all"
+            if HARNESS_ALL in step.get("run", ""):
+                step["run"] = f'"$HARNESS_PYTHON" {HARNESS_ALL}'
+    elif mutation == "exit 3 passes":
+        for step in steps(job):
+            if HARNESS_ALL in step.get("run", ""):
+                step["run"] = step["run"].replace(
+                    '-ne 1 ]; then exit "$status"', "-ne 3 ]; then true"
+                )
     elif mutation == "upload only on success":
         for step in uses(job, "actions/upload-artifact"):
             step.pop("if", None)
