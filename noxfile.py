@@ -30,13 +30,14 @@ nox.options.sessions = ["all"]
 nox.options.error_on_missing_interpreters = False
 
 
-def _harness(session: nox.Session, *args: str) -> None:
+def _harness(session: nox.Session, *args: str, group: str = "test") -> None:
     requirements = [
         *PYPROJECT["project"]["dependencies"],
-        *nox.project.dependency_groups(PYPROJECT, "test"),
+        *nox.project.dependency_groups(PYPROJECT, group),
     ]
+    folder = ROOT / ".nox" / ("harness" if group == "test" else f"harness-{group}")
     with scratch.private_tmpdir():  # uv and pytest write there, not to the machine's /tmp
-        env = venvs.ensure(ROOT / ".nox" / "harness", sys.executable, requirements)
+        env = venvs.ensure(folder, sys.executable, requirements)
         if args:
             session.run(str(env.python), *args, external=True)
         else:
@@ -101,6 +102,12 @@ def history(session: nox.Session) -> None:
 def blind(session: nox.Session) -> None:
     """Every check blinded on each of its probes (each must be error): results/blind.md."""
     _harness(session, "-m", "harness", "blind", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
+def mutation(session: nox.Session) -> None:
+    """Mutation testing of the harness (mutmut): scores per module, survivors, time taken."""
+    _harness(session, "-m", "harness.mutation", *session.posargs, group="mutation")
 
 
 @nox.session(venv_backend="none", default=False)

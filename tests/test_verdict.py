@@ -3,7 +3,11 @@ from __future__ import annotations
 import pytest
 
 from harness import verdict
+from harness.probes import Observation
+from harness.runner import RunResult
 from harness.verdict import RunVerdict
+
+from .conftest import make_check, make_variant
 
 
 @pytest.mark.parametrize(
@@ -40,3 +44,54 @@ def test_repeats_combine_without_a_majority_vote(outcomes: list[str], combined: 
 )
 def test_agreement(outcome: str, expected: str | None, agrees: bool | None) -> None:
     assert verdict.agrees(outcome, expected) is agrees
+
+
+def _result(evidence: dict, **kw) -> RunResult:
+    fields = {"exit_code": 0, "timed_out": False, "stray": (), "duration_s": 0.1, **kw}
+    return RunResult(Observation(evidence), **fields)
+
+
+CHECK = make_check("survivors.py", "leak", [("gc_survivors", {"label": "o"})])
+
+
+def test_repeats_name_the_run_that_failed_and_list_disagreeing_outcomes() -> None:
+    runs = [RunVerdict("leak", "a"), RunVerdict("error", "boom"), RunVerdict("leak", "c")]
+    assert verdict.combine(runs) == ("error", "run 2 of 3: boom")
+    runs = [RunVerdict("leak", "a"), RunVerdict("clean", "b"), RunVerdict("leak", "c")]
+    assert verdict.combine(runs) == ("flaky", "repeats disagree: leak, clean, leak")
+
+
+@pytest.mark.parametrize(
+    "evidence, outcome, reason",
+    [
+        ({"absent": "no queues before 1.2.16"}, "absent", "no such code path: no queues before"),
+        (
+            {"absent": "x", "trigger": ["ran"]},
+            "error",
+            "the reproducer recorded both its trigger and that it is absent",
+        ),
+        ({}, "error", "the trigger never ran: the reproducer recorded no proof of it"),
+        ({"trigger": ["ran"], "controls": {"a": True, "b": False}}, "error", "control failed: b"),
+        (
+            {"trigger": ["ran"], "gc": {"o": {"tracked": 5, "survived": 5}}},
+            "leak",
+            "5 of 5 dropped objects survived (o)",
+        ),
+    ],
+)
+def test_a_run_is_judged_with_its_reason(evidence: dict, outcome: str, reason: str) -> None:
+    judged = verdict.judge_run(_result(evidence), CHECK, make_variant())
+    assert judged.outcome == outcome and reason in judged.reason, judged.reason
+
+
+def test_every_stray_process_is_named() -> None:
+    judged = verdict.judge_run(
+        _result({"trigger": ["x"]}, stray=("1 sleep", "2 sleep")), CHECK, make_variant()
+    )
+    assert judged.outcome == "error" and judged.reason.endswith("(killed): 1 sleep; 2 sleep")
+
+
+def test_the_missing_rule_is_named_in_full() -> None:
+    text = verdict.no_rule("c" * 300, "check", "variant", "pkg 1.0", "3.11.7", "linux")
+    assert len(text) == 400 and text.endswith("…")
+    assert len(verdict.no_rule("c", "k", "v", "pkg 1.0", "3.11.7", "linux")) < 300

@@ -1,0 +1,128 @@
+"""Mutation testing of the harness with mutmut: which one-line changes to the engine the
+offline tests let through.
+
+``nox -s mutation -- [MODULE ...] [--jobs N]`` mutates the named modules of ``harness/``
+(default: the engine's core, below), runs the offline tests that cover each mutant, and prints
+per module how many mutants the tests killed, the score, and the time taken. Mutants listed in
+``tests/mutation-equivalent.toml`` (each with the reason it cannot change behaviour) are left
+out of the score. Exit status 1 when a score is under its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from .metadata import tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENT = ROOT / "tests" / "mutation-equivalent.toml"
+# Module -> the share of its mutants the tests must kill; the whole set must reach OVERALL.
+TARGETS = {
+    "verdict": 0.90,
+    "expectations": 0.90,
+    "probes": 0.90,
+    "runner": 0.0,
+    "engine": 0.0,
+    "results": 0.0,
+    "plan": 0.0,
+}
+OVERALL = 0.75
+LINE = re.compile(r"^\s*(harness\.[\w.]+__mutmut_\d+): (.+)$")
+
+
+def module_of(mutant: str) -> str:
+    """``harness.probes.files.x_temp_leftovers__mutmut_3`` -> ``probes``."""
+    return mutant.split(".")[1]
+
+
+def equivalents() -> dict[str, str]:
+    if not EQUIVALENT.is_file():
+        return {}
+    entries = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8")).get("equivalent", [])
+    return {e["mutant"]: e["why"] for e in entries}
+
+
+def statuses(text: str) -> dict[str, str]:
+    """Mutant -> status, from ``mutmut results --all true``."""
+    return {m.group(1): m.group(2).strip() for line in text.splitlines() if (m := LINE.match(line))}
+
+
+def scores(found: dict[str, str], modules: list[str], skip: dict[str, str]) -> list[tuple]:
+    """(module, killed, judged, score, survivors) per module and for all of them."""
+    rows = []
+    total = Counter()
+    for module in modules:
+        mine = {k: v for k, v in found.items() if module_of(k) == module and k not in skip}
+        judged = [k for k, v in mine.items() if v != "not checked"]
+        killed = [k for k in judged if mine[k] == "killed"]
+        survivors = sorted(k for k in judged if mine[k] != "killed")
+        rows.append((module, len(killed), len(judged), _share(killed, judged), survivors))
+        total.update(killed=len(killed), judged=len(judged))
+    rows.append(("all", total["killed"], total["judged"], _ratio(total), []))
+    return rows
+
+
+def _share(killed: list[str], judged: list[str]) -> float:
+    return len(killed) / len(judged) if judged else 0.0
+
+
+def _ratio(total: Counter) -> float:
+    return total["killed"] / total["judged"] if total["judged"] else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness.mutation", description=__doc__)
+    parser.add_argument("modules", nargs="*", default=list(TARGETS), help="harness modules")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once")
+    args = parser.parse_args(argv)
+    unknown = [
+        m
+        for m in args.modules
+        if not (ROOT / "harness" / m).with_suffix(".py").exists()
+        and not (ROOT / "harness" / m).is_dir()
+    ]
+    if unknown:
+        print(f"error: no harness module {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    patterns = [f"harness.{m}.*" for m in args.modules]
+    mutmut = [sys.executable, "-m", "mutmut"]
+    ran = subprocess.run([*mutmut, "run", "--max-children", str(args.jobs), *patterns], cwd=ROOT)
+    if ran.returncode != 0:
+        print(
+            f"error: mutmut exited {ran.returncode}: the tests must pass unmutated first",
+            file=sys.stderr,
+        )
+        return 3
+    listing = subprocess.run(
+        [*mutmut, "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True
+    )
+    took = time.monotonic() - started
+    skip = equivalents()
+    rows = scores(statuses(listing.stdout), args.modules, skip)
+    print(
+        f"\nmutation testing of harness/ ({took / 60:.1f} min, {len(skip)} equivalent mutants "
+        f"left out, listed in {EQUIVALENT.relative_to(ROOT)}):"
+    )
+    failed = False
+    for module, killed, judged, score, survivors in rows:
+        target = OVERALL if module == "all" else TARGETS.get(module, 0.0)
+        short = score < target
+        failed |= short
+        print(
+            f"  {module:<13} {killed:>5} of {judged:<5} killed  {score:6.1%}"
+            f"  (target {target:.0%}){'  UNDER TARGET' if short else ''}"
+        )
+        for name in survivors:
+            print(f"      survived: {name}  (mutmut show {name})")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
