@@ -30,7 +30,8 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from . import blind, history, metadata, plan, pypi, regression, report, results, scratch, venvs
+from . import blind, history, metadata, plan, pypi, regression, report, results, scratch, sources
+from . import venvs
 from .engine import Engine
 from .metadata import Case, MetadataError
 from .outcomes import Outcome, shorten
@@ -81,8 +82,46 @@ def _longest_first(planned: list[plan.Planned], results_dir: Path) -> list[plan.
     return sorted(planned, key=lambda p: -took.get(results.cell_key(p.cell.fields()), float("inf")))
 
 
-def _execute(cells: list[plan.Cell], args: argparse.Namespace, writer: results.RunWriter) -> None:
-    planned = _longest_first([plan.resolve(cell, PYPI_CACHE) for cell in cells], Path(args.results))
+def _source(args: argparse.Namespace, releases_too: bool = False) -> sources.Source | None:
+    """The unreleased upstream code asked for: ``--upstream-path DIR``, or ``--upstream`` with
+    a direct reference (``pkg @ git+https://...@REF``). Only ``run`` also takes a release
+    there (``releases_too``)."""
+    path, upstream = getattr(args, "upstream_path", None), getattr(args, "upstream", None)
+    try:
+        if path is not None:
+            if upstream is not None:
+                raise InputError("give --upstream-path or --upstream, not both")
+            return sources.from_path(path)
+        found = sources.from_requirement(upstream) if upstream else None
+        if upstream and found is None and not releases_too:
+            raise InputError(f"--upstream {upstream!r}: expected 'PKG @ git+URL@REF'")
+        return found
+    except sources.SourceError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _cases_for(source: sources.Source, cases: list[Case], named: bool) -> list[Case]:
+    """The cases a source can run: those of its package (every named case must be one)."""
+    for case in cases if named else ():
+        try:
+            sources.for_package(source, case.package, "the source")
+        except sources.SourceError as exc:
+            raise InputError(f"{case.id}: {exc}") from None
+    mine = [c for c in cases if c.package.lower() == source.package.lower()]
+    if not mine:
+        raise InputError(f"no case of the corpus is about {source.package}")
+    return mine
+
+
+def _execute(
+    cells: list[plan.Cell],
+    args: argparse.Namespace,
+    writer: results.RunWriter,
+    source: sources.Source | None = None,
+) -> None:
+    planned = _longest_first(
+        [plan.resolve(cell, PYPI_CACHE, source) for cell in cells], Path(args.results)
+    )
     show = _progress(len(planned))
 
     def on_cell(record: dict[str, Any]) -> None:
@@ -144,10 +183,17 @@ def _other_baselines(out: Path) -> list[dict[str, Any]]:
 def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     cases = [metadata.load_case(c) for c in args.case] if args.case else metadata.load_all()
     pythons = args.python or configured_pythons()
-    cells = plan.cells(cases, pythons)
+    source = _source(args)
+    if source is not None:
+        if args.save_baseline:
+            raise InputError("--save-baseline takes releases, not unreleased code")
+        cases = _cases_for(source, cases, named=bool(args.case))
+    release = sources.RELEASE_LABEL if source else None
+    cells = plan.cells(cases, pythons, release=release)
     out = Path(args.results).resolve()
     merge_into = _baseline_to_merge(args, out)
-    others = _other_baselines(out) if not args.case or merge_into is not None else []
+    full = not args.case and source is None
+    others = _other_baselines(out) if full or merge_into is not None else []
     path = out / "runs" / results.stamp_name()
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
     print(
@@ -155,14 +201,14 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
         f"writing {path}",
         flush=True,
     )
-    _execute(cells, args, writer)
+    _execute(cells, args, writer, source)
     this_os = writer.document
     if merge_into is not None:
         baseline = out / "baseline" / f"{plan.PLATFORM}.json"
         this_os = results.merged_baseline(merge_into, writer.document, [c.id for c in cases])
         results.write_atomic(baseline, json.dumps(this_os, indent=1, sort_keys=True) + "\n")
         print(f"saved the baseline {baseline}")
-    if not args.case or merge_into is not None:
+    if full or merge_into is not None:
         # The matrix: this OS's cells beside the other OSes' baselines.
         for written in report.write(report.merge([*others, this_os]), out):
             print(f"wrote {written}")
@@ -187,12 +233,15 @@ def _override(case: Case, upstream: str | None) -> str | None:
 
 def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     case = metadata.load_case(args.case)
+    source = _source(args, releases_too=True)
+    if source is not None:
+        _cases_for(source, [case], named=True)
     cells = plan.cells(
         [case],
         [args.python],
         variant=args.variant,
         check=args.check,
-        release=_override(case, args.upstream),
+        release=sources.RELEASE_LABEL if source else _override(case, args.upstream),
     )
     if not cells:
         raise InputError(
@@ -210,11 +259,11 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
         else Path(args.results).resolve() / "runs" / results.stamp_name()
     )
     writer = results.RunWriter(target, results.new_run(_command_line(argv), args.venv_backend))
-    _execute(cells, args, writer)
+    _execute(cells, args, writer, source)
     for cell in writer.document["cells"]:
         print(
             f"\n== {cell['case']}/{cell['check']}/{cell['variant']} "
-            f"{cell['upstream']['package']} {cell['upstream']['version']} "
+            f"{report.upstream_label(cell['upstream'])} "
             f"Python {cell['python'] or cell['python_requested']}"
         )
         print(
@@ -268,7 +317,10 @@ def cmd_blind(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
-    cases = metadata.load_all()
+    cases = [metadata.load_case(c) for c in args.case] if args.case else metadata.load_all()
+    source = _source(args)
+    if source is not None:
+        cases = _cases_for(source, cases, named=bool(args.case))
     pythons = args.python or configured_pythons()
     cells = [c for c in plan.cells(cases, pythons) if c.release == metadata.LATEST]
     if args.envs == str(ENVS):
@@ -278,15 +330,18 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
     out = Path(args.results).resolve()
     path = out / "runs" / f"regression-{results.stamp_name()}"
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
-    print(f"regression: {len(cells)} cells against the newest releases; writing {path}")
-    _execute(cells, args, writer)
+    against = f"{source.package} from {source.location}" if source else "the newest releases"
+    print(f"regression: {len(cells)} cells against {against}; writing {path}")
+    _execute(cells, args, writer, source)
     baseline_file = out / "baseline" / f"{plan.PLATFORM}.json"
     baseline = results.load(baseline_file)["cells"] if baseline_file.is_file() else []
     changes = regression.compare(writer.document["cells"], baseline)
     used: dict[str, set[str]] = {}
     for cell in writer.document["cells"]:
         if cell["upstream"]["version"]:
-            used.setdefault(cell["upstream"]["package"], set()).add(cell["upstream"]["version"])
+            used.setdefault(cell["upstream"]["package"], set()).add(
+                report.upstream_label(cell["upstream"])
+            )
     text = regression.render(changes, {k: sorted(v) for k, v in used.items()})
     results.write_atomic(out / "regression.md", text)
     print(text)
@@ -303,12 +358,11 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
     for name in args.check or ():
         if name not in case.checks:
             raise InputError(f"{case.id} has no check {name!r} (known: {', '.join(case.checks)})")
-    cells = [
-        plan.Cell(case, check, variant, release, args.python)
-        for check in case.checks.values()
-        if not args.check or check.name in args.check
-        for release in releases
-    ]
+    source = _source(args)
+    if source is not None:
+        _cases_for(source, [case], named=True)
+    checks = [c for c in case.checks.values() if not args.check or c.name in args.check]
+    cells = [plan.Cell(case, check, variant, r, args.python) for check in checks for r in releases]
     out = Path(args.results).resolve() / "history"
     stem = f"{case.id}-py{args.python}-{plan.PLATFORM}"
     writer = results.RunWriter(
@@ -319,6 +373,9 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
         f"{args.python}, {len(cells)} cells"
     )
     _execute(cells, args, writer)
+    if source is not None:  # the last row: the unreleased tree after every release
+        tree = [plan.Cell(case, c, variant, sources.RELEASE_LABEL, args.python) for c in checks]
+        _execute(tree, args, writer, source)
     text = history.render(case, args.python, writer.document["cells"])
     results.write_atomic(out / f"{stem}.md", text)
     print(text)
@@ -365,9 +422,21 @@ def parser() -> argparse.ArgumentParser:
             help="folder of the cells' environments (default: .nox/cells)",
         )
 
+    def unreleased(p: argparse.ArgumentParser, vcs: bool = False) -> None:
+        p.add_argument(
+            "--upstream-path",
+            metavar="DIR",
+            help="the upstream package from this source tree instead of a release",
+        )
+        if vcs:
+            p.add_argument(
+                "--upstream", metavar="'PKG @ git+URL@REF'", help="the package from a VCS ref"
+            )
+
     p_all = sub.add_parser("all", help="every cell, then the matrix report")
     p_all.add_argument("--case", action="append", help="only this case (repeatable)")
     p_all.add_argument("--python", action="append", help="only this Python, e.g. 3.11")
+    unreleased(p_all, vcs=True)
     p_all.add_argument(
         "--save-baseline",
         action="store_true",
@@ -381,7 +450,11 @@ def parser() -> argparse.ArgumentParser:
     p_run.add_argument("--python", required=True)
     p_run.add_argument("--variant")
     p_run.add_argument("--check")
-    p_run.add_argument("--upstream", help="PKG==VERSION: run against this release instead")
+    p_run.add_argument(
+        "--upstream",
+        help="PKG==VERSION: run against this release instead; or 'PKG @ git+URL@REF'",
+    )
+    unreleased(p_run)
     p_run.add_argument("--json", help="also write the cells' result document here")
     p_run.add_argument(
         "--blind",
@@ -399,6 +472,8 @@ def parser() -> argparse.ArgumentParser:
 
     p_regression = sub.add_parser("regression", help="latest cells vs the committed baseline")
     p_regression.add_argument("--python", action="append", help="only this Python")
+    p_regression.add_argument("--case", action="append", help="only this case (repeatable)")
+    unreleased(p_regression, vcs=True)
     running(p_regression)
     p_regression.set_defaults(func=cmd_regression)
 
@@ -408,6 +483,7 @@ def parser() -> argparse.ArgumentParser:
     p_history.add_argument("--from", dest="from_", help="oldest release (default: all)")
     p_history.add_argument("--to", help="newest release (default: all)")
     p_history.add_argument("--check", action="append", help="only this check (repeatable)")
+    unreleased(p_history, vcs=True)
     running(p_history)
     p_history.set_defaults(func=cmd_history)
 

@@ -36,7 +36,10 @@ class Engine:
 
     def _env(self, planned: Planned) -> tuple[venvs.Env, dict[str, str]]:
         assert planned.interpreter is not None
-        key = venvs.env_key(planned.interpreter.path, list(planned.requirements), self.backend)
+        source = planned.source
+        # A source's content is part of the key: a changed tree gets a new environment.
+        keyed = [*planned.requirements, *([f"# {source.fingerprint}"] if source else [])]
+        key = venvs.env_key(planned.interpreter.path, keyed, self.backend)
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
@@ -45,6 +48,7 @@ class Engine:
                 planned.interpreter.path,
                 list(planned.requirements),
                 self.backend,
+                rebuild=(source.package,) if source else (),
             )
             if key not in self._dists:
                 self._dists[key] = venvs.distributions(env.python)
@@ -75,6 +79,8 @@ class Engine:
         except venvs.EnvError as exc:
             record.update(outcome=Outcome.ERROR, reason=f"{verdict.ENV_FAILED}: {exc}")
             return
+        if planned.source is not None:
+            _record_source(record, planned, env)
         launch = runner.Launch(
             python=str(env.python),
             script=cell.check.reproducer,
@@ -128,11 +134,31 @@ def _skeleton(planned: Planned) -> dict[str, Any]:
         "python": planned.interpreter.version if planned.interpreter else None,
         "python_requested": cell.python,
         "os": PLATFORM,
-        "upstream": {"package": cell.case.package, "version": planned.upstream},
+        "upstream": {
+            "package": cell.case.package,
+            "version": planned.upstream,
+            **({"source": planned.source.record()} if planned.source else {}),
+        },
         "evidence_kind": cell.check.evidence,
         "evidence": {"runs": []},
         "distributions": {},
     }
+
+
+def _record_source(record: dict[str, Any], planned: Planned, env: venvs.Env) -> None:
+    """What the cell ran instead of a release: where from, the commit the install resolved,
+    and the version (the tree's own, else the one the install reported)."""
+    assert planned.source is not None
+    package = planned.source.package
+    installed = next(
+        (v for k, v in record["distributions"].items() if k.lower() == package.lower()), None
+    )
+    source = planned.source.record(installed)
+    direct = venvs.direct_url(env.python, package) or {}
+    if direct.get("vcs_info", {}).get("commit_id"):
+        source["commit"] = direct["vcs_info"]["commit_id"]
+    record["upstream"]["version"] = record["upstream"]["version"] or installed
+    record["upstream"]["source"] = source
 
 
 def _finish(record: dict[str, Any], planned: Planned, started: float) -> dict[str, Any]:
@@ -144,6 +170,11 @@ def _finish(record: dict[str, Any], planned: Planned, started: float) -> dict[st
         )
     record["expected"] = rule.outcome if rule else None
     record["expected_why"] = rule.why if rule else None
+    if rule and planned.source is not None:
+        record["expected_why"] = (
+            f"{rule.why} [unreleased {planned.source.kind} {planned.source.location}: the rules "
+            f"are applied to the version it declares, {version}]"
+        )
     if record["blind"]:
         record["expected"] = Outcome.ERROR
         record["expected_why"] = (

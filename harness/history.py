@@ -96,6 +96,20 @@ def against_metadata(case: Case, rows: list[tuple[str, str]]) -> list[str]:
     return problems
 
 
+def _shown(cell: dict[str, Any]) -> str:
+    source = cell["upstream"].get("source")
+    return (
+        cell["release"] if not source else f"{source['location']} ({cell['upstream']['version']})"
+    )
+
+
+def _release_order(cell: dict[str, Any]) -> tuple[int, Version]:
+    """Releases oldest first; unreleased code (``--upstream-path``) is the last row."""
+    if cell["upstream"].get("source"):
+        return (1, Version("0"))
+    return (0, Version(cell["release"]))
+
+
 def render(case: Case, python: str, cells: list[dict[str, Any]]) -> str:
     """Markdown: per check, the transitions, every release; the case's first check (its main
     reproducer) is the one compared with first_fixed / last_affected."""
@@ -108,10 +122,15 @@ def render(case: Case, python: str, cells: list[dict[str, Any]]) -> str:
         "",
     ]
     for check in (name for name in case.checks if any(c["check"] == name for c in cells)):
-        mine = sorted(
-            (c for c in cells if c["check"] == check), key=lambda c: Version(c["release"])
-        )
-        rows = [(c["release"], c["outcome"]) for c in mine]
+        mine = sorted((c for c in cells if c["check"] == check), key=_release_order)
+        # Unreleased code takes its place in the history at the version it declares.
+        rows = [
+            (
+                c["upstream"]["version"] if c["upstream"].get("source") else c["release"],
+                c["outcome"],
+            )
+            for c in mine
+        ]
         lines += [f"## {check}", ""]
         moves = transitions(rows)
         first = next((o for _, o in rows if o in VERDICTS), None)

@@ -14,6 +14,7 @@ from pathlib import Path
 from . import interpreters, pypi
 from .interpreters import Interpreter
 from .metadata import LATEST, Case, Check, MetadataError, Variant
+from .sources import Source
 
 PLATFORM = "win32" if sys.platform == "win32" else sys.platform.rstrip("0123456789")
 PSUTIL_PROBES = {"open_fds"}
@@ -52,6 +53,7 @@ class Planned:
     upstream: str | None = None
     requirements: tuple[str, ...] = ()
     skip: str | None = None
+    source: Source | None = None  # unreleased upstream code instead of a release
 
 
 def cells(
@@ -102,13 +104,29 @@ def _platform_skip(cell: Cell) -> str | None:
     return None
 
 
-def resolve(cell: Cell, cache_dir: Path | None = None) -> Planned:
+def _extra(cell: Cell) -> list[str]:
+    return ["psutil"] if any(p.name in PSUTIL_PROBES for p in cell.check.probes) else []
+
+
+def resolve(cell: Cell, cache_dir: Path | None = None, source: Source | None = None) -> Planned:
     """What the cell needs to run, or the reason it is skipped. Raises pypi.ReleaseError for
-    a release that does not exist: that is bad input, not a skip."""
+    a release that does not exist: that is bad input, not a skip. With a ``source``, the
+    upstream package comes from it instead of the cell's release."""
     skip = _platform_skip(cell)
     if skip:
-        return Planned(cell, skip=skip)
+        return Planned(cell, skip=skip, source=source)
     package = cell.case.package
+    if source is not None:
+        interpreter = interpreters.find(cell.python)
+        if interpreter is None:
+            return Planned(cell, skip=f"Python {cell.python} is not installed here", source=source)
+        requirements = (
+            source.requirement,
+            *cell.check.requires,
+            *cell.variant.requires,
+            *_extra(cell),
+        )
+        return Planned(cell, interpreter, source.version, requirements, source=source)
     if cell.release != LATEST:
         release = pypi.release(package, cell.release, cache_dir)  # fails loudly when unknown
     interpreter = interpreters.find(cell.python)
@@ -135,11 +153,10 @@ def resolve(cell: Cell, cache_dir: Path | None = None) -> Planned:
             skip=f"{package} {release.version} requires Python "
             f"{release.requires_python}, not {interpreter.version}",
         )
-    extra = ["psutil"] if any(p.name in PSUTIL_PROBES for p in cell.check.probes) else []
     requirements = (
         f"{package}=={release.version}",
         *cell.check.requires,
         *cell.variant.requires,
-        *extra,
+        *_extra(cell),
     )
     return Planned(cell, interpreter, str(release.version), requirements)

@@ -48,6 +48,18 @@ class Matrix:
         return [c for c in self.cells if c["agrees"] is False]
 
 
+def upstream_label(upstream: dict[str, Any]) -> str:
+    """``nicegui 3.18.0``, or for unreleased code what it was, never shown as a release:
+    ``nicegui 3.19.0.dev0 (unreleased path /src/nicegui @ 1a2b3c4d, dirty)``."""
+    label = f"{upstream['package']} {upstream['version'] or '-'}"
+    source = upstream.get("source")
+    if not source:
+        return label
+    commit = f" @ {source['commit'][:12]}" if source.get("commit") else ""
+    dirty = ", dirty" if source.get("dirty") else ""
+    return f"{label} (unreleased {source['kind']} {source['location']}{commit}{dirty})"
+
+
 def merge(documents: list[dict[str, Any]]) -> Matrix:
     chosen: dict[tuple[str, ...], tuple[str, dict[str, Any]]] = {}
     for document in documents:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nox import virtualenv as nox_venv
 
@@ -58,12 +59,15 @@ def _run(cmd: list[str]) -> None:
         raise EnvError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-4000:]}")
 
 
-def install(env: Env, requirements: list[str]) -> None:
-    """Install requirements into env: ``uv pip`` for uv environments, pip otherwise."""
+def install(env: Env, requirements: list[str], rebuild: tuple[str, ...] = ()) -> None:
+    """Install requirements into env: ``uv pip`` for uv environments, pip otherwise.
+    ``rebuild`` names packages built from source that must not come from uv's cache (uv keys
+    a local tree's build on its pyproject.toml, not on the code that changed)."""
     if not requirements:
         return
     if env.backend == "uv":
-        _run([_UV, "pip", "install", "--quiet", "--python", str(env.python), *requirements])
+        fresh = [arg for name in rebuild for arg in ("--refresh-package", name)]
+        _run([_UV, "pip", "install", "--quiet", "--python", str(env.python), *fresh, *requirements])
     else:
         _run(
             [
@@ -83,6 +87,7 @@ def ensure(
     interpreter: str,
     requirements: list[str],
     backend: str = DEFAULT_BACKEND,
+    rebuild: tuple[str, ...] = (),
 ) -> Env:
     """Create the environment at location, or reuse it when its stamp matches.
 
@@ -113,7 +118,7 @@ def ensure(
     except Exception as exc:  # nox raises its own InterpreterNotFound and CommandFailed
         raise EnvError(f"cannot create an environment with {interpreter}: {exc}") from exc
     env = Env(location, venv.venv_backend, _python_in(location))
-    install(env, requirements)
+    install(env, requirements, rebuild)
     stamp_file.write_text(json.dumps({**wanted, "backend_used": env.backend}))
     return env
 
@@ -132,3 +137,19 @@ def distributions(python: Path) -> dict[str, str]:
         env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
     ).stdout
     return dict(sorted(json.loads(out).items(), key=lambda kv: kv[0].lower()))
+
+
+def direct_url(python: Path, package: str) -> dict[str, Any] | None:
+    """PEP 610's record of where an installed distribution came from (a folder, or a VCS URL
+    with the commit it resolved to), or None for one installed from an index."""
+    code = (
+        "import sys, importlib.metadata as m;"
+        "print(m.distribution(sys.argv[1]).read_text('direct_url.json') or '')"
+    )
+    out = subprocess.run(
+        [str(python), "-I", "-c", code, package], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    try:
+        return json.loads(out) if out else None
+    except ValueError:
+        return None

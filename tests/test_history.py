@@ -50,7 +50,13 @@ def test_history_says_where_it_disagrees_with_the_metadata(case: metadata.Case) 
 
 def test_releases_that_do_not_install_are_listed_with_the_skipped_ones(case: metadata.Case) -> None:
     def row(release: str, outcome: str, reason: str) -> dict:
-        return {"check": "main", "release": release, "outcome": outcome, "reason": reason}
+        return {
+            "check": "main",
+            "release": release,
+            "outcome": outcome,
+            "reason": reason,
+            "upstream": {"package": "demo", "version": release},
+        }
 
     text = history.render(
         case,

@@ -146,3 +146,81 @@ def test_the_native_qt_control_proves_the_window_loaded(tmp_path: Path) -> None:
     assert run["recorded"]["js_result"] == 42 and run["recorded"]["trigger"]
     assert list((tmp_path / "machine-tmp").iterdir()) == []
     assert alive_under(tmp_path) == []
+
+
+def _nicegui_sdist(root: Path) -> tuple[Path, str]:
+    """The newest NiceGUI release for this Python, as an unpacked sdist."""
+    from harness import pypi
+
+    version = str(pypi.newest_for("nicegui", "3.11.7", ROOT / ".nox" / "pypi"))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            f"nicegui=={version}",
+            "-d",
+            str(root),
+        ],
+        check=True,
+    )
+    archive = next(root.glob("nicegui-*.tar.gz"))
+    subprocess.run(["tar", "xzf", str(archive), "-C", str(root)], check=True)
+    return next(p for p in root.iterdir() if p.is_dir()), version
+
+
+def test_a_maintainers_tree_gets_the_release_verdicts_and_a_reverted_fix_is_a_regression(
+    tmp_path: Path,
+) -> None:
+    tree, version = _nicegui_sdist(tmp_path / "src")
+    results_dir = tmp_path / "results"
+    (results_dir / "baseline").mkdir(parents=True)
+    baseline = ROOT / "results" / "baseline" / "linux.json"
+    (results_dir / "baseline" / "linux.json").write_text(baseline.read_text())
+
+    def regression() -> tuple[int, str, dict]:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "harness",
+                "regression",
+                "--upstream-path",
+                str(tree),
+                "--case",
+                "nicegui-4131",
+                "--python",
+                "3.11",
+                "--results",
+                str(results_dir),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        run = max((results_dir / "runs").glob("regression-*.json"), key=lambda p: p.stat().st_mtime)
+        return (
+            proc.returncode,
+            (results_dir / "regression.md").read_text(),
+            json.loads(run.read_text()),
+        )
+
+    code, text, document = regression()
+    assert code == 0, text
+    source = document["cells"][0]["upstream"]["source"]
+    assert source["kind"] == "path" and source["location"] == str(tree)
+    assert source["declared_version"] == version and "## regression" not in text
+
+    # Bring #4131 back: a multiprocessing queue made at import, as before PR #4653.
+    init = tree / "nicegui" / "__init__.py"
+    init.write_text(
+        init.read_text() + "\nimport multiprocessing as _mp\n_reverted_queue = _mp.Queue()\n"
+    )
+    code, text, _ = regression()
+    assert code == 1
+    assert "## regression" in text and "nicegui-4131/exit-os_exit" in text
