@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the harness is the corpus's own package
+
+from harness import results  # noqa: E402
 
 
 def run_matrix(work: Path, name: str, extra: list[str]) -> tuple[float, dict]:
@@ -42,10 +45,7 @@ def run_matrix(work: Path, name: str, extra: list[str]) -> tuple[float, dict]:
 
 
 def outcomes(document: dict) -> dict[tuple, str]:
-    return {
-        (c["case"], c["check"], c["variant"], c["release"], c["python_requested"]): c["outcome"]
-        for c in document["cells"]
-    }
+    return {results.cell_key(c): c["outcome"] for c in document["cells"]}
 
 
 def main() -> int:
@@ -82,7 +82,7 @@ def main() -> int:
             figures.update({"pip_cold_s": round(pip, 1), "pip/uv": round(pip / cold, 2)})
         reference = outcomes(warm_doc)
         figures["disagreeing_cells"] = sorted(
-            f"{name}: {'/'.join(key[:4])} py{key[4]}"
+            f"{name}: {'/'.join(key[:4])} {key[4]} py{key[5]}"
             for name, doc in documents.items()
             for key, outcome in outcomes(doc).items()
             if reference.get(key) != outcome
