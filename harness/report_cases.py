@@ -50,8 +50,6 @@ class CasePage:
     variants: tuple[str, ...] = ()
 
 
-
-
 def page(case_id: str, links: Links, cases_dir: Path | None = None) -> CasePage:
     """The header of one case; a case whose metadata is gone or broken gets a bare header."""
     kept = {}  # the histories beside the report, else the committed ones

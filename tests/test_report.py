@@ -175,8 +175,9 @@ def test_a_claims_table_is_shown_when_the_case_has_one() -> None:
     html = report.render(matrix, "html", pages)
     assert '<td class="v-confirmed">confirmed</td>' in html and "the &lt;b&gt;folder" in html
     assert 'x Cells: <a href="#rc0">werkzeug/affected</a></td>' in html
-    assert "| W1.1: the &lt;b&gt;folder&lt;/b&gt; stays | confirmed | x Cells: werkzeug/affected |" in (
-        report.render(matrix, "md", pages)
+    assert (
+        "| W1.1: the &lt;b&gt;folder&lt;/b&gt; stays | confirmed | x Cells: werkzeug/affected |"
+        in (report.render(matrix, "md", pages))
     )
     assert '<table class="claims">' not in report.render(matrix, "html")
 
