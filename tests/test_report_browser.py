@@ -167,6 +167,11 @@ def test_without_script_there_are_no_filters_and_nothing_is_hidden(
     page = open_page(browser, (built / "matrix.html").as_uri(), javascript=False)
     assert not page.locator("form#filters").is_visible()
     assert page.locator("table.m td.o-leak:visible").count() > 100
+    cell_id = page.locator("section#nicegui-4592 td.o-leak").first.get_attribute("id")
+    page.locator(f"td#{cell_id} a").click()
+    row = page.locator(f"li#e{cell_id}").locator("xpath=ancestor::section[1]")
+    row.locator("a.why").first.click()  # to the reason, in a closed <details> until then
+    assert page.locator(page.evaluate("location.hash")).is_visible()
     page.context.close()
 
 
