@@ -3,7 +3,7 @@
     python -m harness all         [--case ID]... [--python X]... [--jobs N] [--save-baseline]
     python -m harness run         CASE --python X [--variant V] [--check C]
                                   [--upstream PKG==VER] [--json FILE] [--blind PROBE]...
-    python -m harness report      [RESULT_FILE ...]
+    python -m harness report      [RESULT_FILE ...] [--out DIR] [--check]
     python -m harness regression  [--python X]...
     python -m harness history     CASE [--python X] [--from V] [--to V] [--check C]...
     python -m harness blind       [--case ID]... [--python X] [--readme]
@@ -12,7 +12,8 @@
 Exit status: 0 when every cell agrees with its expectation, 1 when one does not, 2 for bad
 input (unknown case, bad metadata, unknown release, unreadable result file), 3 when the
 harness itself failed (the traceback is printed). nox turns every failing session into 1: run
-``.nox/harness/bin/python -m harness ...`` to keep the four apart.
+``.nox/harness/bin/python -m harness ...`` to keep the four apart. ``report`` renders: it exits
+0 once the matrix is written, and 1 for a disagreement only with --check.
 """
 
 from __future__ import annotations
@@ -30,8 +31,20 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from . import blind, history, metadata, plan, pypi, regression, report, results, scratch, sources
-from . import venvs
+from . import (
+    blind,
+    history,
+    metadata,
+    plan,
+    pypi,
+    regression,
+    render_terminal,
+    report,
+    results,
+    scratch,
+    sources,
+    venvs,
+)
 from .engine import Engine
 from .metadata import Case, MetadataError
 from .outcomes import Outcome, shorten
@@ -203,16 +216,16 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     )
     _execute(cells, args, writer, source)
     this_os = writer.document
+    written = [path]
     if merge_into is not None:
         baseline = out / "baseline" / f"{plan.PLATFORM}.json"
         this_os = results.merged_baseline(merge_into, writer.document, [c.id for c in cases])
         results.write_atomic(baseline, json.dumps(this_os, indent=1, sort_keys=True) + "\n")
-        print(f"saved the baseline {baseline}")
+        written.append(baseline)
     if full or merge_into is not None:
         # The matrix: this OS's cells beside the other OSes' baselines.
-        for written in report.write(report.merge([*others, this_os]), out):
-            print(f"wrote {written}")
-    print(report.summary(report.merge([writer.document])))
+        written += report.write([*others, this_os], out)[1]
+    print(render_terminal.summary(report.merge([writer.document]), written))
     return 1 if _disagree(writer.document["cells"]) else 0
 
 
@@ -290,12 +303,11 @@ def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
         documents = [results.load(f) for f in files]
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    matrix = report.merge(documents)
     out = Path(args.out).resolve() if args.out else RESULTS
-    for written in report.write(matrix, out):
-        print(f"wrote {written}")
-    print(report.summary(matrix))
-    return 1 if matrix.disagreements else 0
+    matrix, written = report.write(documents, out)
+    print(render_terminal.summary(matrix, written))
+    # Rendering is this command's job: a disagreement fails it only when asked (--check).
+    return 1 if args.check and matrix.disagreements else 0
 
 
 def cmd_blind(args: argparse.Namespace, argv: list[str]) -> int:
@@ -468,6 +480,11 @@ def parser() -> argparse.ArgumentParser:
     p_report = sub.add_parser("report", help="merge result files into the matrix")
     p_report.add_argument("files", nargs="*", help="result files (default: results/baseline/*)")
     p_report.add_argument("--out", help="folder for matrix.md and matrix.html (default: results)")
+    p_report.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when a cell disagrees (the report is written either way)",
+    )
     p_report.set_defaults(func=cmd_report)
 
     p_regression = sub.add_parser("regression", help="latest cells vs the committed baseline")

@@ -1,8 +1,11 @@
 """The matrix report: any number of result files (several OSes, machines, runs) merged into
-one matrix, rendered to Markdown and HTML from templates, and summarised on the terminal.
+one matrix, counted, and written as Markdown and HTML from templates (the terminal summary is
+render_terminal.py).
 
 Where two files hold the same cell (same case, check, variant, release, OS and Python), the
-one from the later run wins. Everything that came from a process is escaped in the HTML.
+one from the later run wins. Rows are grouped by case and check, releases in version order
+(``latest`` last); columns are OS and Python. Everything that came from a process is escaped:
+by the template engine in HTML, by text.markdown in Markdown.
 """
 
 from __future__ import annotations
@@ -14,29 +17,91 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
+from packaging.version import InvalidVersion, Version
 
-from . import results
+from . import evidence, results, text
+from .metadata import LATEST
 from .outcomes import Outcome, python_key, shorten
+from .report_cases import CasePage, Links, page
 
 TEMPLATES = Path(__file__).parent / "templates"
-SYMBOL = {
-    Outcome.LEAK: "LEAK",
-    Outcome.CLEAN: "clean",
-    Outcome.ABSENT: "absent",
-    Outcome.ERROR: "ERROR",
-    Outcome.SKIP: "skip",
-    Outcome.FLAKY: "FLAKY",
+OS_NAMES = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}
+# Colour is never the only sign: every outcome has a symbol, and the word beside it.
+SYMBOLS = {
+    Outcome.LEAK: "✗",
+    Outcome.CLEAN: "✓",
+    Outcome.ABSENT: "∅",
+    Outcome.ERROR: "!",
+    Outcome.SKIP: "–",
+    Outcome.FLAKY: "≈",
 }
+DISAGREES = "≠"
+
+Row = tuple[str, str, str, str]  # (case, check, variant, release)
+Column = tuple[str, str]  # (os, python)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Headline counts. A skip (``agrees`` null) neither agrees nor disagrees; ``absent`` cells
+    ran (the reproducer showed the release has no such code path) and are counted apart from
+    leak and clean."""
+
+    cells: int
+    ran: int
+    agree: int
+    disagree: int
+    skipped: int
+    absent: int
+    outcomes: dict[str, int]
+
+    @property
+    def verdict(self) -> str:
+        if self.disagree:
+            if self.disagree == 1:
+                return "1 cell disagrees with its expectation"
+            return f"{self.disagree} cells disagree with their expectation"
+        if not self.ran:
+            return "no cell ran"
+        return f"every cell that ran agrees with its expectation ({self.agree} of {self.ran})"
+
+
+def count(cells: list[dict[str, Any]]) -> Totals:
+    outcomes = Counter(str(c["outcome"]) for c in cells)
+    ran = [c for c in cells if c["outcome"] != Outcome.SKIP]
+    return Totals(
+        cells=len(cells),
+        ran=len(ran),
+        agree=sum(c["agrees"] for c in ran),
+        disagree=sum(c["agrees"] is False for c in cells),
+        skipped=outcomes[Outcome.SKIP],
+        absent=outcomes[Outcome.ABSENT],
+        outcomes={str(o): outcomes[o] for o in Outcome},
+    )
+
+
+def _release_key(release: str) -> tuple[int, Any]:
+    if release == LATEST:
+        return (2, 0)
+    try:
+        return (0, Version(release))
+    except InvalidVersion:
+        return (1, release)
+
+
+def os_name(os_id: str) -> str:
+    return OS_NAMES.get(os_id, os_id)
 
 
 @dataclass(frozen=True)
 class Matrix:
     cells: list[dict[str, Any]]
-    columns: list[tuple[str, str]]  # (os, python)
-    rows: list[tuple[str, str, str, str]]  # (case, check, variant, release)
+    columns: list[Column]
+    rows: list[Row]
     sources: list[dict[str, Any]]  # the run headers merged
 
-    def at(self, row: tuple[str, str, str, str], column: tuple[str, str]) -> dict[str, Any] | None:
+    def at(self, row: Row, column: Column) -> dict[str, Any] | None:
         return self._index.get((*row, *column))
 
     @cached_property
@@ -46,6 +111,14 @@ class Matrix:
     @property
     def disagreements(self) -> list[dict[str, Any]]:
         return [c for c in self.cells if c["agrees"] is False]
+
+    @cached_property
+    def totals(self) -> Totals:
+        return count(self.cells)
+
+    @property
+    def cases(self) -> list[str]:
+        return list(dict.fromkeys(row[0] for row in self.rows))
 
 
 def upstream_label(upstream: dict[str, Any]) -> str:
@@ -60,7 +133,27 @@ def upstream_label(upstream: dict[str, Any]) -> str:
     return f"{label} (unreleased {source['kind']} {source['location']}{commit}{dirty})"
 
 
-def merge(documents: list[dict[str, Any]]) -> Matrix:
+def _order(rows: set[Row], pages: dict[str, CasePage]) -> list[Row]:
+    def key(row: Row) -> tuple[Any, ...]:
+        case, check, variant, release = row
+        known = pages.get(case)
+        checks = known.checks if known else ()
+        variants = known.variants if known else ()
+        return (
+            case,
+            checks.index(check) if check in checks else len(checks),
+            check,
+            _release_key(release),
+            variants.index(variant) if variant in variants else len(variants),
+            variant,
+        )
+
+    return sorted(rows, key=key)
+
+
+def merge(documents: list[dict[str, Any]], pages: dict[str, CasePage] | None = None) -> Matrix:
+    """One matrix from result documents; pages (case headers) give the checks' and variants'
+    order of each case.toml, otherwise names order them."""
     chosen: dict[tuple[str, ...], tuple[str, dict[str, Any]]] = {}
     for document in documents:
         started = document["run"]["started"]
@@ -69,12 +162,99 @@ def merge(documents: list[dict[str, Any]]) -> Matrix:
             if key not in chosen or chosen[key][0] <= started:
                 chosen[key] = (started, cell)
     cells = sorted((cell for _, cell in chosen.values()), key=results.cell_sort_key)
+    oses = list(OS_NAMES)
     columns = sorted(
         {(c["os"], c["python_requested"]) for c in cells},
-        key=lambda col: (col[0], python_key(col[1])),
+        key=lambda col: (
+            oses.index(col[0]) if col[0] in oses else len(oses),
+            col[0],
+            python_key(col[1]),
+        ),
     )
-    rows = list(dict.fromkeys((c["case"], c["check"], c["variant"], c["release"]) for c in cells))
+    rows = _order({(c["case"], c["check"], c["variant"], c["release"]) for c in cells}, pages or {})
     return Matrix(cells, columns, rows, [d["run"] for d in documents])
+
+
+@dataclass(frozen=True)
+class Section:
+    """One case in the report: its header, its columns, its rows and its cells' ids."""
+
+    index: int
+    page: CasePage
+    columns: list[Column]
+    checks: list[tuple[str, list[Row]]]
+    totals: Totals
+    whys: list[str]  # distinct expected_why of its cells, numbered from 1 in the report
+
+
+class View:
+    """What the templates need, computed once: sections, cell ids, environments, skip groups."""
+
+    def __init__(self, matrix: Matrix, pages: dict[str, CasePage]) -> None:
+        self.matrix = matrix
+        self.totals = matrix.totals
+        self.ids = {results.cell_key(c): f"c{i}" for i, c in enumerate(matrix.cells)}
+        self.environments: dict[str, int] = {}
+        self.sections = [self._section(i, case, pages) for i, case in enumerate(matrix.cases)]
+        self.skips = self._skips()
+        self.oses = list(dict.fromkeys(os_id for os_id, _ in matrix.columns))
+        self.pythons = sorted({py for _, py in matrix.columns}, key=python_key)
+
+    def _section(self, index: int, case: str, pages: dict[str, CasePage]) -> Section:
+        rows = [r for r in self.matrix.rows if r[0] == case]
+        cells = [c for c in self.matrix.cells if c["case"] == case]
+        present = {(c["os"], c["python_requested"]) for c in cells}
+        checks: dict[str, list[Row]] = {}
+        for row in rows:
+            checks.setdefault(row[1], []).append(row)
+        return Section(
+            index=index,
+            page=pages.get(case) or CasePage(case),
+            columns=[col for col in self.matrix.columns if col in present],
+            checks=list(checks.items()),
+            totals=count(cells),
+            whys=list(dict.fromkeys(c["expected_why"] or "" for c in cells if c["expected_why"])),
+        )
+
+    def _skips(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for cell in self.matrix.cells:
+            if cell["outcome"] == Outcome.SKIP:
+                groups.setdefault(text.line(cell["reason"], 200), []).append(cell)
+        return sorted(groups.items(), key=lambda item: -len(item[1]))
+
+    def id(self, cell: dict[str, Any]) -> str:
+        return self.ids[results.cell_key(cell)]
+
+    def skip_group(self, cell: dict[str, Any]) -> int:
+        reason = text.line(cell["reason"], 200)
+        return next(i for i, (r, _) in enumerate(self.skips, 1) if r == reason)
+
+    def environment(self, cell: dict[str, Any]) -> int | None:
+        """The number of the cell's environment, each distinct one listed once."""
+        if not cell.get("distributions"):
+            return None
+        key = "\n".join(f"{k}=={v}" for k, v in sorted(cell["distributions"].items()))
+        return self.environments.setdefault(key, len(self.environments) + 1)
+
+    def why(self, section: Section, why: str | None) -> str | None:
+        """The anchor of a reason for an expectation, listed once per case."""
+        return f"w{section.index}-{section.whys.index(why) + 1}" if why else None
+
+    def row_anchor(self, section: Section, check_variant: str) -> str | None:
+        """The evidence of the first row of "check/variant" that ran (what a claim cites)."""
+        check, _, variant = check_variant.partition("/")
+        for name, rows in section.checks:
+            for row in rows if name == check else ():
+                ran = self.row_cells(section, row)
+                if row[2] == variant and ran:
+                    return f"r{self.id(ran[0])}"
+        return None
+
+    def row_cells(self, section: Section, row: Row) -> list[dict[str, Any]]:
+        """The cells of a row that ran (a skip has no evidence but its reason)."""
+        found = (self.matrix.at(row, column) for column in section.columns)
+        return [c for c in found if c and c["outcome"] != Outcome.SKIP]
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
@@ -86,44 +266,49 @@ def _environment(autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
-    env.globals["SYMBOL"] = SYMBOL
+    env.filters["md"] = text.markdown
+    env.filters["line"] = text.line
+    env.filters["os_name"] = os_name
+    env.filters["upstream"] = upstream_label
+    env.globals.update(
+        SYMBOLS={str(k): v for k, v in SYMBOLS.items()},
+        DISAGREES=DISAGREES,
+        OUTCOMES=[str(o) for o in Outcome],
+        LATEST=LATEST,
+        shared=evidence.shared,
+        command=evidence.command,
+        shorten=shorten,
+        static=lambda name: markupsafe.Markup((TEMPLATES / name).read_text(encoding="utf-8")),
+    )
     return env
 
 
-def render(matrix: Matrix, fmt: str, histories: list[str] = ()) -> str:
+def pages_for(
+    cases: list[str], out_dir: Path, cases_dir: Path | None = None
+) -> dict[str, CasePage]:
+    links = Links(out_dir)
+    return {case: page(case, links, cases_dir) for case in cases}
+
+
+def render(matrix: Matrix, fmt: str, pages: dict[str, CasePage] | None = None) -> str:
+    view = View(matrix, pages or {})
     env = _environment(autoescape=fmt == "html")
-    return env.get_template(f"matrix.{fmt}.j2").render(matrix=matrix, histories=histories)
+    return env.get_template(f"matrix.{fmt}.j2").render(view=view, matrix=matrix)
 
 
-def write(matrix: Matrix, out_dir: Path) -> list[Path]:
+def build(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, dict[str, CasePage]]:
+    """The matrix of documents with the case headers for a report written to out_dir."""
+    cases = list(dict.fromkeys(c["case"] for d in documents for c in d["cells"]))
+    pages = pages_for(cases, out_dir)
+    return merge(documents, pages), pages
+
+
+def write(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, list[Path]]:
     """matrix.md and matrix.html in out_dir, linking the release histories kept beside them."""
-    histories = [p.relative_to(out_dir).as_posix() for p in sorted(out_dir.glob("history/*.md"))]
+    matrix, pages = build(documents, out_dir)
     written = []
     for fmt in ("md", "html"):
         path = out_dir / f"matrix.{fmt}"
-        results.write_atomic(path, render(matrix, fmt, histories))
+        results.write_atomic(path, render(matrix, fmt, pages))
         written.append(path)
-    return written
-
-
-def summary(matrix: Matrix) -> str:
-    """The terminal summary: outcomes per case, then every cell that disagrees."""
-    lines = [f"{'case':<18} {'cells':>5} " + " ".join(f"{o:>6}" for o in SYMBOL) + "  disagree"]
-    for case in dict.fromkeys(c["case"] for c in matrix.cells):
-        mine = [c for c in matrix.cells if c["case"] == case]
-        counts = Counter(c["outcome"] for c in mine)
-        bad = sum(c["agrees"] is False for c in mine)
-        lines.append(
-            f"{case:<18} {len(mine):>5} "
-            + " ".join(f"{counts[o]:>6}" for o in SYMBOL)
-            + f"  {bad:>8}"
-        )
-    for cell in matrix.disagreements:
-        lines.append(
-            f"DISAGREES {cell['case']}/{cell['check']}/{cell['variant']}@"
-            f"{cell['release']} {cell['os']} py{cell['python_requested']}: "
-            f"{cell['outcome']} (expected {cell['expected']}): "
-            f"{shorten(cell['reason'])}"
-        )
-    return "\n".join(lines)
+    return matrix, written

@@ -1,64 +1,22 @@
-"""Result files and the matrix: schema, merging several OSes, escaping, atomic writes."""
+"""Result files and the matrix: schema, merging several OSes, order, counts, case headers,
+escaping, links, sizes, atomic writes, and the report command's exit status."""
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from harness import report, results
+from harness import cli, report, results
+from harness.metadata import Claim
+from harness.report_cases import CasePage, Links, page
+from tests.reportdata import cell, document, planted_disagreement, three_oses
 
-
-def cell(
-    os_name: str,
-    python: str,
-    outcome: str = "leak",
-    expected: str | None = "leak",
-    reason: str = "1 of 1 callbacks never ran",
-    variant: str = "affected",
-) -> dict:
-    return {
-        "case": "werkzeug-3039",
-        "check": "werkzeug",
-        "variant": variant,
-        "release": "3.1.9",
-        "python": f"{python}.0",
-        "python_requested": python,
-        "os": os_name,
-        "upstream": {"package": "werkzeug", "version": "3.1.9"},
-        "outcome": outcome,
-        "expected": expected,
-        "expected_why": "issue #3039",
-        "agrees": outcome == expected,
-        "reason": reason,
-        "evidence_kind": "native",
-        "evidence": {
-            "runs": [
-                {
-                    "outcome": outcome if outcome != "flaky" else "leak",
-                    "reason": reason,
-                    "exit_code": 0,
-                    "duration_s": 0.3,
-                    "findings": {},
-                    "recorded": {"trigger": ["GET"]},
-                    "stderr_tail": reason,
-                }
-            ]
-        },
-        "duration_s": 0.4,
-        "distributions": {"werkzeug": "3.1.9"},
-    }
-
-
-def document(os_name: str, cells: list[dict], started: str = "2026-11-21T10:00:00+00:00") -> dict:
-    doc = results.new_run("python -m harness all", "uv|virtualenv")
-    doc["run"].update(started=started, finished=started, complete=True)
-    doc["run"]["host"]["os"] = os_name
-    doc["cells"] = cells
-    return doc
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_a_document_validates_and_a_broken_one_does_not() -> None:
@@ -70,23 +28,48 @@ def test_a_document_validates_and_a_broken_one_does_not() -> None:
         results.validate(broken)
 
 
-def test_reports_merge_oses_into_one_matrix(tmp_path: Path) -> None:
-    linux = document("linux", [cell("linux", "3.11"), cell("linux", "3.12")])
+def test_columns_are_oses_users_know_then_pythons_in_version_order(tmp_path: Path) -> None:
+    linux = document("linux", [cell("linux", "3.12"), cell("linux", "3.9")])
     windows = document("win32", [cell("win32", "3.12")])
     macos = document("darwin", [cell("darwin", "3.13", "clean", "leak")])
-    matrix = report.merge([linux, windows, macos])
+    matrix = report.merge([windows, linux, macos])
     assert matrix.columns == [
-        ("darwin", "3.13"),
-        ("linux", "3.11"),
+        ("linux", "3.9"),
         ("linux", "3.12"),
+        ("darwin", "3.13"),
         ("win32", "3.12"),
     ]
     assert len(matrix.rows) == 1 and len(matrix.disagreements) == 1
-    written = report.write(matrix, tmp_path)
+    _, written = report.write([windows, linux, macos], tmp_path)
     markdown = (tmp_path / "matrix.md").read_text()
-    assert "| darwin 3.13 | linux 3.11 | linux 3.12 | win32 3.12 |" in markdown
-    assert "clean 3.9.1" not in markdown and "clean 3.1.9 !" in markdown
+    assert "| Linux 3.9 | Linux 3.12 | macOS 3.13 | Windows 3.12 |" in markdown
     assert [p.name for p in written] == ["matrix.md", "matrix.html"]
+
+
+def test_rows_are_grouped_by_case_and_check_with_releases_in_version_order() -> None:
+    releases = ["5.3.2", "4.1", "5.4", "latest", "4.0.2", "10.0"]
+    cells = [cell("linux", "3.11", variant=f"v{r}", release=r) for r in releases]
+    cells.append({**cell("linux", "3.11"), "case": "aaa-1"})
+    rows = report.merge([document("linux", cells)]).rows
+    assert rows[0][0] == "aaa-1"
+    assert [r[3] for r in rows[1:]] == ["4.0.2", "4.1", "5.3.2", "5.4", "10.0", "latest"]
+
+
+def test_the_case_toml_orders_checks_and_variants_of_one_release() -> None:
+    cells = [cell("linux", "3.11", variant=v, release="2.15.0") for v in ("workaround", "affected")]
+    cells += [{**c, "check": "aaa"} for c in copy.deepcopy(cells)]
+    pages = {
+        "werkzeug-3039": CasePage(
+            "werkzeug-3039", checks=("werkzeug", "aaa"), variants=("affected", "workaround")
+        )
+    }
+    rows = report.merge([document("linux", cells)], pages).rows
+    assert [(r[1], r[2]) for r in rows] == [
+        ("werkzeug", "affected"),
+        ("werkzeug", "workaround"),
+        ("aaa", "affected"),
+        ("aaa", "workaround"),
+    ]
 
 
 def test_the_later_run_wins_for_the_same_cell() -> None:
@@ -95,24 +78,130 @@ def test_the_later_run_wins_for_the_same_cell() -> None:
     assert report.merge([new, old]).cells[0]["outcome"] == "leak"
 
 
-def test_process_output_is_escaped_in_html() -> None:
-    hostile = "<script>alert('x')</script> | `tick`"
-    matrix = report.merge([document("linux", [cell("linux", "3.11", "error", "leak", hostile)])])
-    html = report.render(matrix, "html")
-    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
-    assert "\\| `tick`" in report.render(matrix, "md")
-
-
-def test_summary_names_the_cells_that_disagree() -> None:
-    matrix = report.merge(
-        [
-            document(
-                "linux", [cell("linux", "3.11", "flaky", "leak", "repeats disagree: leak, clean")]
-            )
-        ]
+def test_counts_never_take_a_skip_for_an_agreement() -> None:
+    cells = [
+        cell("linux", "3.8", "skip", None, "Python 3.8 is not installed"),
+        cell("linux", "3.9", "leak", "leak"),
+        cell("linux", "3.10", "absent", "absent", variant="old"),
+        cell("linux", "3.11", "clean", "leak"),
+        cell("linux", "3.12", "error", "leak"),
+    ]
+    t = report.count(cells)
+    assert (t.cells, t.ran, t.agree, t.disagree, t.skipped, t.absent) == (5, 4, 2, 2, 1, 1)
+    assert t.outcomes["clean"] == 1 and t.outcomes["flaky"] == 0
+    assert t.verdict == "2 cells disagree with their expectation"
+    assert report.count(cells[:2]).verdict == (
+        "every cell that ran agrees with its expectation (1 of 1)"
     )
-    text = report.summary(matrix)
-    assert "DISAGREES werkzeug-3039/werkzeug/affected@3.1.9 linux py3.11: flaky" in text
+    assert report.count(cells[:4]).verdict == "1 cell disagrees with its expectation"
+    assert report.count(cells[:1]).verdict == "no cell ran"
+
+
+def test_verdict_and_totals_come_first_then_the_disagreements_linked_to_their_cells() -> None:
+    matrix = report.merge([document("linux", [cell("linux", "3.11", "clean", "leak")])])
+    html = report.render(matrix, "html")
+    body = html.split("<body>", 1)[1]
+    assert body.index("1 cell disagrees") < body.index('class="totals"') < body.index("<h2")
+    cell_id = re.search(r'<td id="(c\d+)" class="o-clean x">', html).group(1)
+    assert f'<li><a href="#{cell_id}">' in html
+    markdown = report.render(matrix, "md")
+    lines = [line for line in markdown.splitlines() if line]
+    assert lines[1] == "**Disagreement: 1 cell disagrees with its expectation.**"
+    assert lines[2].startswith("| cells | ran | agree | disagree | skipped |")
+    assert markdown.index("## 1 cell disagrees") < markdown.index("## werkzeug-3039")
+
+
+def test_process_output_stays_text_in_html_and_markdown() -> None:
+    matrix = report.merge([planted_disagreement()])
+    html = report.render(matrix, "html")
+    assert "<img src=x" not in html and "<script>document" not in html
+    assert "&lt;img src=x onerror=" in html and "backup.&lt;locals&gt;.backup" in html
+    assert html.count("<script>") == 1 and "\x1b" not in html
+    markdown = report.render(matrix, "md")
+    assert "<img" not in markdown and "<script" not in markdown and "\x1b" not in markdown
+    assert markdown.count("</details>") == markdown.count("<details>") == 1
+    assert "backup.&lt;locals&gt;.backup" in markdown
+    assert "\\[link\\]\\(javascript:x\\)" in markdown and "\\@someone" in markdown
+
+
+def test_skips_are_grouped_by_reason_in_a_collapsed_markdown_block() -> None:
+    cells = [cell("linux", py, "skip", None, "Python is not installed") for py in ("3.8", "3.9")]
+    cells.append(cell("linux", "3.10", "skip", None, "not applicable on linux"))
+    markdown = report.render(report.merge([document("linux", cells)]), "md")
+    block = markdown.split("<details>", 1)[1].split("</details>", 1)[0]
+    assert "3 skipped cells, by reason" in block
+    assert block.count("- **2** × Python is not installed") == 1
+    assert block.count("- **1** × not applicable on linux") == 1
+
+
+def test_each_distinct_environment_is_listed_once() -> None:
+    cells = [cell("linux", py) for py in ("3.9", "3.10", "3.11")]
+    cells[2]["distributions"] = {"werkzeug": "3.1.9", "markupsafe": "3.0.2"}
+    html = report.render(report.merge([document("linux", cells)]), "html")
+    assert html.count('id="v1"') == html.count('id="v2"') == 1 and 'id="v3"' not in html
+    assert html.count('href="#v1"') == 2 and html.count('href="#v2"') == 1
+
+
+def test_the_case_header_links_the_issue_fix_and_files(tmp_path: Path) -> None:
+    out = ROOT / "results"
+    p = page("nicegui-4592", Links(out, environ={}))
+    assert p.issue == ("#4592", "https://github.com/zauberzeug/nicegui/issues/4592")
+    assert ("PR #4641", "https://github.com/zauberzeug/nicegui/pull/4641") in p.fixes
+    assert p.finding.startswith("Fixed in 2.16.0")
+    assert dict(p.links) == {
+        "fix README": "../fixes/nicegui-4592/README.md",
+        "patch": "../fixes/nicegui-4592/patch.py",
+        "workaround": "../fixes/nicegui-4592/workaround.py",
+    }
+    assert ("py3.10-linux", "history/nicegui-4592-py3.10-linux.md") in p.histories
+
+
+def test_links_are_absolute_in_github_actions() -> None:
+    environ = {
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "owner/corpus",
+        "GITHUB_SHA": "abc123",
+    }
+    p = page("werkzeug-3039", Links(ROOT / "results", environ))
+    blob = "https://github.com/owner/corpus/blob/abc123/"
+    assert dict(p.links)["patch"] == blob + "fixes/werkzeug-3039/patch.py"
+    assert all(url.startswith(blob + "results/history/") for _, url in p.histories)
+
+
+def test_a_claims_table_is_shown_when_the_case_has_one() -> None:
+    claims = (Claim("W1.1", "the <b>folder</b> stays", "confirmed", "x", ("werkzeug/affected",)),)
+    pages = {"werkzeug-3039": CasePage("werkzeug-3039", claims=claims)}
+    matrix = report.merge([document("linux", [cell("linux", "3.11")])], pages)
+    html = report.render(matrix, "html", pages)
+    assert '<td class="v-confirmed">confirmed</td>' in html and "the &lt;b&gt;folder" in html
+    assert 'x Cells: <a href="#rc0">werkzeug/affected</a></td>' in html
+    assert (
+        "| W1.1: the &lt;b&gt;folder&lt;/b&gt; stays | confirmed | x Cells: werkzeug/affected |"
+        in (report.render(matrix, "md", pages))
+    )
+    assert '<table class="claims">' not in report.render(matrix, "html")
+
+
+def test_the_matrix_links_the_release_histories_kept_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "history").mkdir()
+    (tmp_path / "history" / "werkzeug-3039-py3.99-linux.md").write_text("# history\n")
+    report.write([document("linux", [cell("linux", "3.11")])], tmp_path)
+    link = "history/werkzeug-3039-py3.99-linux.md"
+    assert f"[py3.99-linux]({link})" in (tmp_path / "matrix.md").read_text()
+    assert f'<a href="{link}">py3.99-linux</a>' in (tmp_path / "matrix.html").read_text()
+
+
+def test_three_oses_fit_a_megabyte_of_html_and_a_job_summary(tmp_path: Path) -> None:
+    documents = three_oses()
+    matrix, _ = report.write(documents, tmp_path)
+    assert {os_name for os_name, _ in matrix.columns} == {"linux", "win32", "darwin"}
+    assert len(matrix.cells) == 3 * len(documents[0]["cells"])
+    html, markdown = (tmp_path / "matrix.html"), (tmp_path / "matrix.md")
+    assert html.stat().st_size <= 1_000_000, html.stat().st_size
+    assert markdown.stat().st_size < 1024 * 1024, markdown.stat().st_size
+    row = ("werkzeug-3039", "werkzeug", "affected", "3.1.9")
+    assert matrix.at(row, ("win32", "3.12"))["os"] == "win32"
+    assert "| Linux 3.8 |" in markdown.read_text() and "Windows 3.13 |" in markdown.read_text()
 
 
 def test_the_run_file_is_rewritten_whole_after_every_cell(tmp_path: Path) -> None:
@@ -135,28 +224,15 @@ def test_loading_a_bad_file_names_it(tmp_path: Path) -> None:
         results.load(bad)
 
 
-def test_the_matrix_links_the_release_histories_kept_beside_it(tmp_path: Path) -> None:
-    (tmp_path / "history").mkdir()
-    (tmp_path / "history" / "werkzeug-3039-py3.11-linux.md").write_text("# history\n")
-    report.write(report.merge([document("linux", [cell("linux", "3.11")])]), tmp_path)
-    link = "history/werkzeug-3039-py3.11-linux.md"
-    assert f"[{link}]({link})" in (tmp_path / "matrix.md").read_text()
-    assert f'<a href="{link}">' in (tmp_path / "matrix.html").read_text()
-
-
-def test_a_real_linux_baseline_merges_with_windows_and_macos_runs(tmp_path: Path) -> None:
-    real = results.load(
-        Path(__file__).resolve().parent.parent / "results" / "baseline" / "linux.json"
-    )
-    windows = document("win32", [cell("win32", "3.12")])
-    macos = document("darwin", [cell("darwin", "3.13")])
-    matrix = report.merge([real, windows, macos])
-    oses = {os_name for os_name, _ in matrix.columns}
-    assert oses == {"linux", "win32", "darwin"}
-    linux_cells = [c for c in matrix.cells if c["os"] == "linux"]
-    assert len(linux_cells) == len(real["cells"])
-    row = ("werkzeug-3039", "werkzeug", "affected", "3.1.9")
-    assert matrix.at(row, ("win32", "3.12"))["os"] == "win32"
-    assert matrix.at(row, ("linux", "3.12"))["outcome"] == "leak"
-    report.write(matrix, tmp_path)
-    assert "win32 3.12" in (tmp_path / "matrix.md").read_text()
+def test_report_renders_and_fails_on_a_disagreement_only_with_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "run.json"
+    source.write_text(json.dumps(document("linux", [cell("linux", "3.11", "clean", "leak")])))
+    out = tmp_path / "out"
+    assert cli.main(["report", "--out", str(out), str(source)]) == 0
+    assert (out / "matrix.html").is_file() and (out / "matrix.md").is_file()
+    assert cli.main(["report", "--check", "--out", str(out), str(source)]) == 1
+    printed = capsys.readouterr().out
+    assert printed.startswith("Disagreement: 1 cell disagrees")
+    assert printed.rstrip().splitlines()[-1] == f"wrote {out / 'matrix.html'}"

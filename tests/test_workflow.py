@@ -213,6 +213,16 @@ def report_problems(workflow: dict[str, Any]) -> list[str]:
         for u in uses(job, "actions/upload-artifact")
     ):
         problems.append("report does not upload the matrix")
+    browser = [s for s in steps(job) if "tests/test_report_browser.py" in s.get("run", "")]
+    shots = [str((s.get("env") or {}).get("CORPUS_SCREENSHOTS", "")) for s in browser]
+    if not any(shots):
+        problems.append("report runs no browser tests that keep screenshots")
+    elif not any(
+        shot and shot in str(u.get("with", {}).get("path")) and u.get("if") == "always()"
+        for u in uses(job, "actions/upload-artifact")
+        for shot in shots
+    ):
+        problems.append("report does not always upload the screenshots")
     return problems
 
 
@@ -376,7 +386,9 @@ def test_the_report_fans_in_from_the_cells(workflow: dict[str, Any]) -> None:
     assert report_problems(workflow) == []
 
 
-@pytest.mark.parametrize("mutation", ["no needs", "no always", "no nox report"])
+@pytest.mark.parametrize(
+    "mutation", ["no needs", "no always", "no nox report", "no screenshots", "no browser tests"]
+)
 def test_the_report_check_finds_a_broken_report(workflow: dict[str, Any], mutation: str) -> None:
     broken = copy.deepcopy(workflow)
     job = broken["jobs"]["report"]
@@ -388,6 +400,12 @@ def test_the_report_check_finds_a_broken_report(workflow: dict[str, Any], mutati
         for step in steps(job):
             if "run" in step:
                 step["run"] = step["run"].replace("nox -s report", "echo")
+    elif mutation == "no screenshots":
+        job["steps"] = [s for s in steps(job) if "screenshots" not in str(s.get("with", {}))]
+    elif mutation == "no browser tests":
+        for step in steps(job):
+            if "run" in step:
+                step["run"] = step["run"].replace("tests/test_report_browser.py", "")
     assert report_problems(broken)
 
 
