@@ -154,8 +154,10 @@ def command(cell: dict[str, Any], python: str | None = None, version: str | None
     source = upstream.get("source")
     if source:  # unreleased code: the same tree or reference, never a release of that version
         option = "--upstream-path" if source["kind"] == "path" else "--upstream"
-        location = source["location"] if source["kind"] == "path" else (
-            f"'{upstream['package']} @ {source['location']}'"
+        location = (
+            source["location"]
+            if source["kind"] == "path"
+            else (f"'{upstream['package']} @ {source['location']}'")
         )
         parts.append(f"{option} {location}")
     elif version or upstream.get("version"):

@@ -88,8 +88,27 @@ def against_metadata(case: Case, rows: list[tuple[str, str]]) -> list[str]:
             problems.append(
                 f"leaks after the first fixed release {case.first_fixed}: {', '.join(later_leaks)}"
             )
+    if case.first_affected:
+        before = [
+            r
+            for r, o in verdicts.items()
+            if o == Outcome.LEAK and Version(r) < Version(case.first_affected)
+        ]
+        if before:
+            problems.append(
+                f"leaks before the first affected release {case.first_affected}: "
+                f"{', '.join(before)}"
+            )
     if case.status != "fixed" and Outcome.CLEAN in verdicts.values():
-        clean = [r for r, o in verdicts.items() if o == Outcome.CLEAN]
+        clean = [
+            r
+            for r, o in verdicts.items()
+            if o == Outcome.CLEAN
+            and not (case.first_affected and Version(r) < Version(case.first_affected))
+        ]
+    else:
+        clean = []
+    if clean:
         problems.append(
             f"the case is {case.status}, yet these releases are clean: {', '.join(clean)}"
         )

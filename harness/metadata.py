@@ -109,6 +109,7 @@ class Case:
     expect: tuple[Rule, ...]
     first_fixed: str | None = None
     last_affected: str | None = None
+    first_affected: str | None = None
     aliases: tuple[str, ...] = ()
     claims: tuple[Claim, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -255,7 +256,7 @@ def load(path: Path) -> Case:
         raise _error(path, "id", f"{raw['id']!r} differs from the folder name {path.parent.name!r}")
     if raw["status"] == "fixed" and "first_fixed" not in raw:
         raise _error(path, "first_fixed", "a fixed case names its first fixed release")
-    for key in ("first_fixed", "last_affected"):
+    for key in ("first_fixed", "last_affected", "first_affected"):
         if key in raw:
             try:
                 Version(raw[key])
@@ -282,6 +283,7 @@ def load(path: Path) -> Case:
         expect=tuple(_rule(path, i, entry, raw) for i, entry in enumerate(raw["expect"])),
         first_fixed=raw.get("first_fixed"),
         last_affected=raw.get("last_affected"),
+        first_affected=raw.get("first_affected"),
         aliases=tuple(raw.get("aliases", ())),
         claims=tuple(_claim(path, i, c, raw) for i, c in enumerate(raw.get("claims", ()))),
         raw=raw,
