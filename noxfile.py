@@ -111,6 +111,18 @@ def mutation(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def audit(session: nox.Session) -> None:
+    """Which known leaks hit an app's pins: nox -s audit -- --lock uv.lock [--verify] (README,
+    "Auditing your app"). Exit status as pip-audit's: 0, 1 (a leak hits), 2, 3."""
+    try:
+        _harness(
+            session, "-m", "harness", "audit", "--base", session.invoked_from, *session.posargs
+        )
+    except nox.command.CommandFailed as exc:
+        raise SystemExit(exc.return_code) from None  # nox would make every failure 1
+
+
+@nox.session(venv_backend="none", default=False)
 def benchmark(session: nox.Session) -> None:
     """Cold, warm and pip-based runs of the matrix against the floor: benchmarks/matrix.py."""
     _harness(session, "benchmarks/matrix.py", *session.posargs)
