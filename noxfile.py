@@ -129,6 +129,12 @@ def benchmark(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def audit_benchmark(session: nox.Session) -> None:
+    """The audit's speed: static per example lock file, --verify against its floor."""
+    _harness(session, "benchmarks/audit.py", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
 def tests(session: nox.Session) -> None:
     """The corpus's own offline tests: probes against synthetic leaks and clean twins, the
     runner, the engine, the report (no network)."""

@@ -31,7 +31,7 @@ def test_a_pin_before_the_fix_is_affected_with_the_fact_behind_it() -> None:
 
 def test_a_check_no_rule_covers_is_unknown_never_dropped() -> None:
     # nicegui-4592's teardown check has no rule below 2.16.0 (the case's notes say why).
-    status, checks = answers("nicegui-4592", "2.15.0")
+    _, checks = answers("nicegui-4592", "2.15.0")
     assert "teardown" in checks and checks["teardown"] is None
     case = dataclasses.replace(metadata.load_case("nicegui-4592"), expect=())
     assert audit.answer(case, "2.15.0", "3.11", "linux").status == Status.UNKNOWN

@@ -62,6 +62,7 @@ def test_sarif_validates_and_points_at_the_lock_line(capsys, tmp_path: Path) -> 
     code, _, _ = audit(
         capsys, "--lock", "nicegui-affected/uv.lock", "--format", "sarif", "--output", str(target)
     )
+    assert code == 1
     sarif = json.loads(target.read_text())
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
     run = sarif["runs"][0]

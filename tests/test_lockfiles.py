@@ -75,7 +75,7 @@ def test_an_environment_lists_its_distributions() -> None:
     import packaging
 
     assert locked.pins_for("3.11", "linux")["packaging"].version == packaging.__version__
-    assert locked.python == "%d.%d.%d" % sys.version_info[:3]
+    assert locked.python == ".".join(map(str, sys.version_info[:3]))
 
 
 @pytest.mark.parametrize(
