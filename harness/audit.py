@@ -79,10 +79,11 @@ class Finding:
 
 def plain_variants(case: Case) -> tuple[str, ...]:
     """The names of the case's variants that run the upstream release as it is."""
-    names = tuple(
-        v.name for v in case.variants.values() if v.patch is None and v.workaround is None
+    names = sorted(
+        (v.name for v in case.variants.values() if v.patch is None and v.workaround is None),
+        key=lambda name: name != "affected",  # named first: --verify runs its cells as it
     )
-    return names or (PLAIN,)
+    return tuple(names) or (PLAIN,)
 
 
 def rule_for(

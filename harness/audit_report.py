@@ -260,8 +260,7 @@ def _tail_lines(doc: dict[str, Any]) -> list[str]:
         for v in doc["verify"]:
             out.append(
                 f"  {v['case']}/{v['check']} {v['kind']} {v['package']} {v['version']} "
-                f"py{v['python']}: {v['outcome']} (expected {v['expected'] or 'no rule'})"
-                f" {v['duration_s']:.1f}s"
+                f"py{v['python']}: {v['outcome']}, {_meaning(v)} ({v['duration_s']:.1f}s)"
             )
             if v["outcome"] not in ("leak", "clean"):
                 out.append(f"      {shorten(v['reason'], 300)}")
@@ -270,6 +269,18 @@ def _tail_lines(doc: dict[str, Any]) -> list[str]:
         if not doc["verify"]:
             out.append("  nothing to run: no leaking check of an affected pin runs on this OS")
     return out
+
+
+def _meaning(v: dict[str, Any]) -> str:
+    """What a --verify cell's outcome tells the app developer."""
+    plain = v["kind"] == "plain"
+    if v["outcome"] == "leak":
+        return "the leak, shown on your pins" if plain else "the workaround does not cure it"
+    if v["outcome"] == "clean":
+        if plain:
+            return "no leak on your pins, against the case's rule: please report it"
+        return "the workaround, proven on your pins"
+    return "no verdict"
 
 
 def markdown(doc: dict[str, Any]) -> str:
