@@ -1,5 +1,5 @@
 """The static audit: the cases' own rules applied to a pinned release, a Python and an OS.
-Release lists come from PyPI (cached in .nox/pypi)."""
+Release lists come from tests/fake_pypi.py (offline), and once from PyPI itself."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from harness import audit, metadata
+from harness import audit, metadata, pypi
 from harness.audit import Status
 from harness.lockfiles import Locked, LockError, Pin
 from harness.metadata import ROOT, Rule
 from harness.outcomes import Outcome
+from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.usefixtures("offline_pypi")
 CACHE = ROOT / ".nox" / "pypi"
+PYPI_RELEASES = pypi.releases  # the real one, before the fixture replaces it
 
 
 def answers(case_id: str, version: str, python: str = "3.11", platform: str = "linux"):
@@ -91,3 +94,13 @@ def test_a_pin_pypi_lacks_and_an_unsupported_python_are_bad_input() -> None:
         audit.audit(_locked("99.0"), ["3.11"], "linux", cache_dir=CACHE)
     with pytest.raises(LockError, match=r"requirements.txt:7: werkzeug 3.1.9 requires Python"):
         audit.audit(_locked("3.1.9", "werkzeug"), ["3.8"], "linux", cache_dir=CACHE)
+
+
+@pytest.mark.matrix
+def test_first_clean_from_pypi_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pypi, "releases", PYPI_RELEASES)
+    case = metadata.load_case("nicegui-4592")
+    assert audit.first_clean(case, "2.15.0", "3.10", "linux", CACHE) == (None, "3.17.0")
+    assert audit.first_clean(case, "2.15.0", "3.11", "linux", CACHE) == ("2.16.0", "2.16.0")
+    case = metadata.load_case("pywebview-1554")
+    assert audit.first_clean(case, "5.3.2", "3.11", "win32", CACHE) == (None, None)

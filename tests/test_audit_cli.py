@@ -11,7 +11,9 @@ import jsonschema
 import pytest
 
 from harness import audit_report, cli
+from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.usefixtures("offline_pypi")
 APPS = Path(__file__).parent / "apps"
 SARIF_SCHEMA = json.loads(
     (Path(__file__).parent / "schemas" / "sarif-2.1.0-rtm.5.json").read_text()

@@ -19,7 +19,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 def _job_text() -> str:
     section = README.read_text(encoding="utf-8").split("## Auditing your app", 1)[1]
     section = section.split("\n## ", 1)[0]
-    return re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    return re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
 
 
 def test_the_job_matches_githubs_schema(tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ import pytest
 
 from harness import audit, audit_verify, lockfiles
 from harness.metadata import ROOT
+from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.usefixtures("offline_pypi")
 LOCK = Path(__file__).parent / "apps" / "all-three" / "uv.lock"
 CACHE = ROOT / ".nox" / "pypi"
 
