@@ -14,6 +14,7 @@ rule says absent; ``not-affected`` otherwise. A case whose leak exists on other 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -49,6 +50,7 @@ class CheckAnswer:
     outcome: Outcome | None  # None: no rule covers it
     why: str | None
     variant: str | None = None  # the plain variant whose rule answered
+    clean_from: str | None = None  # for a leak: the first later release where it is gone
 
     @property
     def leaks(self) -> bool:
@@ -130,13 +132,10 @@ def answer(case: Case, version: str, python: str, platform: str) -> Answer:
     return Answer(status, tuple(checks))
 
 
-def first_clean(
-    case: Case, version: str, python: str, platform: str, cache_dir: Path | None
-) -> tuple[str | None, str | None]:
-    """The first final release after ``version`` that supports Python and that no check of
-    the case hits, on the same major version ("this line") and overall."""
+def _later(case: Case, version: str, python: str, cache_dir: Path | None) -> list[Version]:
+    """Final, non-yanked releases after ``version`` that support Python, oldest first."""
     pinned = Version(version)
-    candidates = sorted(
+    return sorted(
         r.version
         for r in pypi.releases(case.package, cache_dir).values()
         if r.version > pinned
@@ -144,10 +143,30 @@ def first_clean(
         and not r.yanked
         and r.supports(python)
     )
-    for candidate in candidates:  # oldest first: the first clean one is the first overall
+
+
+def first_clean(
+    case: Case, version: str, python: str, platform: str, cache_dir: Path | None
+) -> tuple[str | None, str | None]:
+    """The first final release after ``version`` that supports Python and that no check of
+    the case hits, on the same major version ("this line") and overall."""
+    major = Version(version).major
+    for candidate in _later(case, version, python, cache_dir):  # the first clean is the first
         if answer(case, str(candidate), python, platform).status in CLEAR:
-            return (str(candidate) if candidate.major == pinned.major else None), str(candidate)
+            return (str(candidate) if candidate.major == major else None), str(candidate)
     return None, None
+
+
+def clean_from(
+    case: Case, check: str, version: str, python: str, platform: str, cache_dir: Path | None
+) -> str | None:
+    """The first release after ``version`` whose rule for this one check says it no longer
+    leaks (clean or absent): a case can stay affected by another check."""
+    for candidate in _later(case, version, python, cache_dir):
+        found = rule_for(case, check, str(candidate), python, platform)
+        if found and found[0].outcome in (Outcome.CLEAN, Outcome.ABSENT):
+            return str(candidate)
+    return None
 
 
 def _check_pin(case: Case, pin: Pin, python: str, cache_dir: Path | None) -> None:
@@ -188,6 +207,18 @@ def audit(
             on_line = overall = None
             if found.status != Status.NOT_AFFECTED:
                 on_line, overall = first_clean(case, pin.version, python, platform, cache_dir)
+                checks = tuple(
+                    dataclasses.replace(
+                        c,
+                        clean_from=clean_from(
+                            case, c.check, pin.version, python, platform, cache_dir
+                        ),
+                    )
+                    if c.leaks
+                    else c
+                    for c in found.checks
+                )
+                found = dataclasses.replace(found, checks=checks)
             findings.append(Finding(case, pin, python, platform, found, on_line, overall))
     return findings
 

@@ -79,6 +79,7 @@ def _finding(finding: Finding, ignores: list[Ignore], today: datetime.date) -> d
                 "check": c.check,
                 "outcome": str(c.outcome) if c.outcome else None,
                 "why": c.why,
+                "clean_from": c.clean_from,
             }
             for c in finding.answer.checks
         ],
@@ -194,7 +195,14 @@ def _check_lines(f: dict[str, Any]) -> list[str]:
         if c["outcome"] is None:
             lines.append(f"{c['check']}: unknown: no rule of the case covers this release")
         else:
-            lines.append(f"{c['check']}: {c['outcome']}: {c['why']}")
+            since = ""
+            if c["outcome"] == "leak":
+                since = (
+                    f" (gone from {c['clean_from']})"
+                    if c["clean_from"]
+                    else " (no release ends it)"
+                )
+            lines.append(f"{c['check']}: {c['outcome']}{since}: {c['why']}")
     return lines
 
 

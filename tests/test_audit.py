@@ -104,3 +104,12 @@ def test_first_clean_from_pypi_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     assert audit.first_clean(case, "2.15.0", "3.11", "linux", CACHE) == ("2.16.0", "2.16.0")
     case = metadata.load_case("pywebview-1554")
     assert audit.first_clean(case, "5.3.2", "3.11", "win32", CACHE) == (None, None)
+
+
+def test_each_leaking_check_says_where_it_ends() -> None:
+    # pywebview 5.4 deletes the folder, but no release ends the ResourceWarning: the case stays
+    # affected, and each check says so on its own.
+    [finding] = audit.audit(_locked("5.3.2", "pywebview"), ["3.11"], "win32", cache_dir=CACHE)
+    ends = {c.check: c.clean_from for c in finding.answer.checks if c.leaks}
+    assert ends == {"folder": "5.4", "windows-native": "5.4", "warning": None}
+    assert (finding.first_clean_on_line, finding.first_clean) == (None, None)

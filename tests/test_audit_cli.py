@@ -5,6 +5,7 @@ upgrade diff, and exit statuses like pip-audit's (0 nothing hits, 1 a leak hits,
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -166,3 +167,13 @@ def test_verify_shows_the_leak_and_the_workaround_on_the_pins(capsys, tmp_path: 
     for (check, kind), run in runs.items():
         assert run["outcome"] == ("leak" if kind == "plain" else "clean"), run["reason"]
         assert run["version"] == "3.1.9" and run["off_pins"]["differ"] == []
+
+
+def test_an_environment_instead_of_a_lock_file(capsys) -> None:
+    code, out, err = audit(capsys, "--python-env", sys.executable, "--format", "json")
+    doc = json.loads(out)
+    assert code == 0, err
+    assert doc["input"] == {"path": None, "format": "environment"}
+    assert doc["pythons"] == [f"{sys.version_info[0]}.{sys.version_info[1]}"]
+    code, _, err = audit(capsys, "--python-env", sys.executable, "--python", "3.8")
+    assert code == 2 and "drop --python" in err
