@@ -125,7 +125,11 @@ def document(
         "schema_version": SCHEMA_VERSION,
         "created": results.now(),
         "corpus": results._corpus_commit(),
-        "input": {"path": str(locked.path) if locked.path else None, "format": locked.format},
+        "input": {
+            "path": str(locked.path) if locked.path else None,
+            "format": locked.format,
+            "notes": list(locked.notes),
+        },
         "pythons": pythons,
         "platform": platform,
         "findings": [_finding(f, ignores, today) for f in findings],
@@ -245,7 +249,7 @@ def table(doc: dict[str, Any]) -> str:
 
 
 def _tail_lines(doc: dict[str, Any]) -> list[str]:
-    out = []
+    out = [f"\nNOTE: {note}" for note in doc["input"]["notes"]]
     if doc["not_pinned"]:
         out.append(f"\nnot pinned, not audited: {', '.join(doc['not_pinned'])}")
     for ignore in doc["ignores"]:

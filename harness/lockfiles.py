@@ -10,6 +10,7 @@ naming the file and the line.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import platform as host_platform
@@ -59,6 +60,7 @@ class Locked:
     pins: tuple[Pin, ...]
     requires_python: SpecifierSet | None = None
     python: str | None = None  # the Python of an audited environment
+    notes: tuple[str, ...] = ()  # lines read but not audited, and why
 
     def pins_for(self, python: str, platform: str) -> dict[str, Pin]:
         """The pins that apply on this Python and OS, by canonical name."""
@@ -74,7 +76,7 @@ class Locked:
         old = [p for p in self.pins if p.name == key]
         line = old[0].line if old else 0
         pins.append(Pin(key, version, self.path, line))
-        return Locked(self.path, self.format, tuple(pins), self.requires_python, self.python)
+        return dataclasses.replace(self, pins=tuple(pins))
 
 
 def marker_environment(python: str, platform: str) -> dict[str, str]:
@@ -130,7 +132,9 @@ def read(path: Path, fmt: str | None = None) -> Locked:
         raise LockError(f"{path}: no such file")
     fmt = fmt or detect(path)
     if fmt == "requirements":
-        return Locked(path, fmt, tuple(_requirements(path, set())))
+        notes: list[str] = []
+        pins = _requirements(path, set(), notes)
+        return Locked(path, fmt, tuple(pins), notes=tuple(notes))
     data = _toml(path)
     reader = {"uv.lock": _uv, "pylock.toml": _pylock, "poetry.lock": _poetry}[fmt]
     pins, requires = reader(path, data)
@@ -173,7 +177,7 @@ def _how_to_pin(name: str) -> str:
     )
 
 
-def _requirements(path: Path, seen: set[Path]) -> list[Pin]:
+def _requirements(path: Path, seen: set[Path], notes: list[str]) -> list[Pin]:
     seen.add(path.resolve())
     pins: list[Pin] = []
     for number, line in _logical_lines(path.read_text(encoding="utf-8")):
@@ -184,14 +188,11 @@ def _requirements(path: Path, seen: set[Path]) -> list[Pin]:
             if included not in seen:
                 if not included.is_file():
                     raise LockError(f"{where}: included file {option.group(3)} does not exist")
-                pins += _requirements(included, seen)
+                pins += _requirements(included, seen, notes)
             continue
         if line.startswith(("-e", "--editable")):
-            raise LockError(
-                f"{where}: {line!r} is an editable install, not a pinned release; "
-                f"audit a lock file made without it (`uv pip compile --no-emit-project` or "
-                f"leave the app itself out)"
-            )
+            notes.append(f"{where}: {line!r} skipped: an editable install (the app itself?)")
+            continue
         if line.startswith("-"):
             continue  # --index-url, --hash on its own line, -c: no pin here
         text = _OPTION.split(line, maxsplit=1)[0].strip()
@@ -266,7 +267,7 @@ def _table_pins(
         if not isinstance(entry, dict) or "name" not in entry:
             raise LockError(f"{path}: a [[{header}]] table has no name")
         if "version" not in entry:
-            continue  # the project itself, a directory or a VCS checkout: no release to audit
+            continue  # the project itself (virtual): no release to audit
         name = canonicalize_name(entry["name"])
         line = lines.get((name, entry["version"]), 0)
         pins.append(Pin(name, entry["version"], path, line, _marker(path, line, marker_of(entry))))

@@ -173,7 +173,7 @@ def test_an_environment_instead_of_a_lock_file(capsys) -> None:
     code, out, err = audit(capsys, "--python-env", sys.executable, "--format", "json")
     doc = json.loads(out)
     assert code == 0, err
-    assert doc["input"] == {"path": None, "format": "environment"}
+    assert doc["input"] == {"path": None, "format": "environment", "notes": []}
     assert doc["pythons"] == [f"{sys.version_info[0]}.{sys.version_info[1]}"]
     code, _, err = audit(capsys, "--python-env", sys.executable, "--python", "3.8")
     assert code == 2 and "drop --python" in err

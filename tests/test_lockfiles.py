@@ -22,6 +22,7 @@ APPS = Path(__file__).parent / "apps"
         ("flask-app/uv.lock", "uv.lock", "werkzeug", "3.1.9"),
         ("flask-app/pylock.toml", "pylock.toml", "werkzeug", "3.1.9"),
         ("flask-app/requirements.txt", "requirements", "werkzeug", "3.1.9"),
+        ("flask-app/exported-requirements.txt", "requirements", "werkzeug", "3.1.9"),
         ("pywebview-app/uv.lock", "uv.lock", "pywebview", "5.3.2"),
         ("pywebview-app/requirements.txt", "requirements", "pywebview", "5.3.2"),
         ("fixed/uv.lock", "uv.lock", "nicegui", "3.17.0"),
@@ -99,9 +100,6 @@ def test_an_environment_lists_its_distributions() -> None:
             "requirements.txt:3: nicegui @ https://example.invalid/n.whl is a direct reference",
             id="direct reference",
         ),
-        pytest.param(
-            "requirements.txt", "-e .\n", "requirements.txt:1: '-e .' is an editable", id="editable"
-        ),
         pytest.param("app.lock", "[tool]\nx = 1\n", "app.lock: unknown lock format", id="format"),
         pytest.param("uv.lock", "version = [\n", "uv.lock: not valid TOML", id="bad TOML"),
     ],
@@ -125,3 +123,12 @@ def test_continuation_lines_and_included_files(tmp_path: Path) -> None:
     assert (pins["werkzeug"].version, pins["werkzeug"].line) == ("3.0.6", 1)
     assert pins["werkzeug"].path == tmp_path / "base.txt"
     assert (pins["flask"].version, pins["flask"].line) == ("3.0.3", 3)
+
+
+def test_an_editable_line_is_skipped_and_said(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("-e .\nwerkzeug==3.1.9\n")
+    locked = lockfiles.read(tmp_path / "requirements.txt")
+    assert list(locked.pins_for("3.11", "linux")) == ["werkzeug"]
+    assert locked.notes == (
+        f"{tmp_path}/requirements.txt:1: '-e .' skipped: an editable install (the app itself?)",
+    )
