@@ -293,8 +293,15 @@ def _pylock(path: Path, data: dict[str, Any]) -> tuple[list[Pin], SpecifierSet |
 
 
 def _poetry(path: Path, data: dict[str, Any]) -> tuple[list[Pin], SpecifierSet | None]:
-    # Poetry's python-versions use its own syntax (^3.10), not PEP 440: not read.
-    pins = _table_pins(path, data.get("package", []), "package", lambda e: e.get("markers"))
+    # Poetry's python-versions use its own syntax (^3.10), not PEP 440: not read. A package's
+    # markers are one string, or (lock-version 2.1) one per dependency group.
+    def marker_of(entry: dict[str, Any]) -> str | None:
+        markers = entry.get("markers")
+        if isinstance(markers, dict):
+            return " or ".join(f"({m})" for m in markers.values()) if markers else None
+        return markers
+
+    pins = _table_pins(path, data.get("package", []), "package", marker_of)
     return pins, None
 
 

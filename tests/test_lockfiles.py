@@ -60,7 +60,8 @@ def test_poetry_lock(tmp_path: Path) -> None:
         '[[package]]\nname = "Werkzeug"\nversion = "3.0.6"\ndescription = ""\noptional = false\n'
         'python-versions = ">=3.8"\ngroups = ["main"]\nfiles = []\n\n'
         '[[package]]\nname = "colorama"\nversion = "0.4.6"\ndescription = ""\n'
-        'optional = false\npython-versions = "*"\nmarkers = "platform_system == \'Windows\'"\n'
+        'optional = false\npython-versions = "*"\n'
+        "markers = {main = \"platform_system == 'Windows'\"}\n"
         "files = []\n\n"
         '[metadata]\nlock-version = "2.1"\npython-versions = "^3.10"\ncontent-hash = "abc"\n'
     )
