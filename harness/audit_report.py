@@ -335,6 +335,7 @@ def markdown(doc: dict[str, Any]) -> str:
 def _help(f: dict[str, Any]) -> str:
     parts = [f"Fix upstream: {f['fix']}"]
     if f["workaround"]:
+        parts.append(f"Workaround, from {f['workaround']['file']} of the leak corpus:")
         parts.append(f["workaround"]["text"])
     else:
         parts.append("No app-level workaround is known.")
