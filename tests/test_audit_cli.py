@@ -5,6 +5,8 @@ upgrade diff, and exit statuses like pip-audit's (0 nothing hits, 1 a leak hits,
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -177,3 +179,30 @@ def test_an_environment_instead_of_a_lock_file(capsys) -> None:
     assert doc["pythons"] == [f"{sys.version_info[0]}.{sys.version_info[1]}"]
     code, _, err = audit(capsys, "--python-env", sys.executable, "--python", "3.8")
     assert code == 2 and "drop --python" in err
+
+
+@pytest.mark.parametrize(
+    "argv, code",
+    [
+        (["--lock", "nope.lock"], 2),
+        (["--python-env", sys.executable], 0),
+    ],
+)
+def test_nox_session_keeps_the_exit_status(tmp_path: Path, argv: list[str], code: int) -> None:
+    # The host's nox, as users run it: nox run by the harness's own Python would rebuild the
+    # harness's environment around that Python (the environment is keyed by its interpreter).
+    nox = shutil.which("nox")
+    if nox is None:
+        pytest.skip("nox is not on PATH (.ci/setup installs it)")
+    noxfile = Path(__file__).resolve().parent.parent / "noxfile.py"
+    proc = subprocess.run(
+        [nox, "-f", str(noxfile), "-s", "audit", "--", *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    if code == 2:
+        assert f"{tmp_path}/nope.lock: no such file" in proc.stdout + proc.stderr
