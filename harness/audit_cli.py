@@ -16,17 +16,8 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from . import (
-    audit,
-    audit_ignore,
-    audit_report,
-    audit_verify,
-    lockfiles,
-    metadata,
-    plan,
-    pypi,
-    venvs,
-)
+# --verify's engine (audit_verify, venvs: nox, psutil) is imported only when asked for.
+from . import audit, audit_ignore, audit_report, lockfiles, metadata, plan, pypi
 from .lockfiles import Locked, LockError
 from .metadata import MetadataError
 from .outcomes import Outcome, python_key
@@ -68,7 +59,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="--verify cells at once")
     p.add_argument("--envs", default=str(ENVS), help="folder of the cells' environments")
-    p.add_argument("--venv-backend", default=venvs.DEFAULT_BACKEND)
+    p.add_argument("--venv-backend", help="nox backend of the cells' environments (default: uv)")
 
 
 def _full(base: Path, text: str) -> Path:
@@ -135,6 +126,8 @@ def _upgrade(text: str) -> tuple[str, str]:
 def _verify(
     args: argparse.Namespace, findings: list[audit.Finding], locked: Locked, ignored: Any
 ) -> list[dict[str, Any]]:
+    from . import audit_verify, venvs
+
     envs = Path(args.envs).resolve()
     jobs = audit_verify.jobs(findings, locked, ignored, envs / "audit", PYPI_CACHE)
     print(f"verify: {len(jobs)} cell(s) on your pins, {args.jobs} at a time", file=sys.stderr)
@@ -148,7 +141,8 @@ def _verify(
             flush=True,
         )
 
-    done = audit_verify.run(jobs, envs, args.venv_backend, args.jobs, show)
+    backend = args.venv_backend or venvs.DEFAULT_BACKEND
+    done = audit_verify.run(jobs, envs, backend, args.jobs, show)
     return [
         {
             "case": job.finding.case.id,
@@ -176,8 +170,7 @@ def _exit_status(doc: dict[str, Any]) -> int:
     if doc["verify"] and any(v["outcome"] not in verdicts for v in doc["verify"]):
         return HARNESS_FAILED
     if audit_report.hits(doc) or any(
-        v["kind"] == audit_verify.PLAIN and v["outcome"] == str(Outcome.LEAK)
-        for v in doc["verify"] or ()
+        v["kind"] == "plain" and v["outcome"] == str(Outcome.LEAK) for v in doc["verify"] or ()
     ):
         return HIT
     return OK
