@@ -206,3 +206,15 @@ def test_nox_session_keeps_the_exit_status(tmp_path: Path, argv: list[str], code
     assert proc.returncode == code, proc.stdout + proc.stderr
     if code == 2:
         assert f"{tmp_path}/nope.lock: no such file" in proc.stdout + proc.stderr
+
+
+def test_default_python_is_one_the_lock_allows(capsys, tmp_path: Path) -> None:
+    lock = tmp_path / "uv.lock"
+    lock.write_text(
+        'version = 1\nrequires-python = ">=3.12"\n\n'
+        '[[package]]\nname = "werkzeug"\nversion = "3.1.9"\n'
+    )
+    code, out, err = audit(capsys, "--lock", str(lock), "--format", "json")
+    doc = json.loads(out)
+    assert code == 1, err
+    assert doc["pythons"] == ["3.12"] and doc["findings"][0]["location"]["line"] == 5
