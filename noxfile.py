@@ -39,15 +39,20 @@ def _harness(session: nox.Session, *args: str, group: str = "test") -> None:
     with scratch.private_tmpdir():  # uv and pytest write there, not to the machine's /tmp
         env = venvs.ensure(folder, sys.executable, requirements)
         if args:
-            session.run(str(env.python), *args, external=True)
+            try:
+                session.run(str(env.python), *args, external=True)
+            except nox.command.CommandFailed as exc:
+                # nox would fold every failure into 1; the harness's statuses mean one thing
+                # each (1 disagree, 2 bad input, 3 harness failed), so the session keeps them.
+                raise SystemExit(exc.return_code) from None
         else:
             session.log(f"the harness's Python: {env.python}")
 
 
 @nox.session(venv_backend="none", default=False)
 def harness(session: nox.Session) -> None:
-    """Build the harness's environment only. Its Python keeps the harness's four exit
-    statuses, which nox folds into 1: .nox/harness/bin/python -m harness COMMAND ..."""
+    """Build the harness's environment only (.nox/harness): its Python runs
+    `python -m harness COMMAND ...` without nox, as the workflow does."""
     _harness(session)
 
 
@@ -111,9 +116,22 @@ def mutation(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def audit(session: nox.Session) -> None:
+    """Which known leaks hit an app's pins: nox -s audit -- --lock uv.lock [--verify] (README,
+    "Auditing your app"). Exit status as pip-audit's: 0, 1 (a leak hits), 2, 3."""
+    _harness(session, "-m", "harness", "audit", "--base", session.invoked_from, *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
 def benchmark(session: nox.Session) -> None:
     """Cold, warm and pip-based runs of the matrix against the floor: benchmarks/matrix.py."""
     _harness(session, "benchmarks/matrix.py", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
+def audit_benchmark(session: nox.Session) -> None:
+    """The audit's speed: static per example lock file, --verify against its floor."""
+    _harness(session, "benchmarks/audit.py", *session.posargs)
 
 
 @nox.session(venv_backend="none", default=False)

@@ -8,6 +8,9 @@
     python -m harness history     CASE [--python X] [--from V] [--to V] [--check C]...
     python -m harness blind       [--case ID]... [--python X] [--readme]
     python -m harness cases
+    python -m harness audit       [-r FILE | --lock FILE | --python-env PATH] [--python X]...
+                                  [--verify] [--format F] [--output FILE] [--ignore FILE]
+                                  [--upgrade-to PKG==VER]   (exit status: see audit_cli.py)
 
 Exit status: 0 when every cell agrees with its expectation, 1 when one does not, 2 for bad
 input (unknown case, bad metadata, unknown release, unreadable result file), 3 when the
@@ -32,6 +35,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from . import (
+    audit_cli,
     blind,
     history,
     metadata,
@@ -403,6 +407,10 @@ def cmd_cases(args: argparse.Namespace, argv: list[str]) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace, argv: list[str]) -> int:
+    return audit_cli.run(args)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m harness",
@@ -517,6 +525,10 @@ def parser() -> argparse.ArgumentParser:
 
     p_cases = sub.add_parser("cases", help="list the cases (validates every case.toml)")
     p_cases.set_defaults(func=cmd_cases)
+
+    p_audit = sub.add_parser("audit", help="which known leaks hit an app's pinned releases")
+    audit_cli.add_arguments(p_audit)
+    p_audit.set_defaults(func=cmd_audit)
     return top
 
 

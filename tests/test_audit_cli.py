@@ -1,0 +1,220 @@
+"""``python -m harness audit`` end to end on the example apps' real lock files: the report, the
+SARIF (validated against the SARIF 2.1.0 schema kept in tests/schemas/), the ignore file, the
+upgrade diff, and exit statuses like pip-audit's (0 nothing hits, 1 a leak hits, 2 bad input)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from harness import audit_report, cli
+from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.usefixtures("offline_pypi")
+APPS = Path(__file__).parent / "apps"
+SARIF_SCHEMA = json.loads(
+    (Path(__file__).parent / "schemas" / "sarif-2.1.0-rtm.5.json").read_text()
+)
+
+
+def audit(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(["audit", "--base", str(APPS), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    "argv, code, affected",
+    [
+        (["--lock", "nicegui-affected/uv.lock"], 1, {"nicegui-4131", "nicegui-4592"}),
+        (["-r", "nicegui-affected/requirements.txt"], 1, {"nicegui-4131", "nicegui-4592"}),
+        (["--lock", "flask-app/uv.lock"], 1, {"werkzeug-3039"}),
+        (["--lock", "flask-app/pylock.toml"], 1, {"werkzeug-3039"}),
+        (["--lock", "pywebview-app/uv.lock"], 0, set()),  # the leak is Windows-only
+        (["--lock", "pywebview-app/uv.lock", "--platform", "win32"], 1, {"pywebview-1554"}),
+        (["--lock", "fixed/uv.lock"], 0, set()),
+        (["-r", "fixed/requirements.txt", "--python", "3.10", "--python", "3.13"], 0, set()),
+    ],
+)
+def test_example_apps(capsys, argv: list[str], code: int, affected: set[str]) -> None:
+    status, out, err = audit(capsys, *argv, "--format", "json")
+    doc = json.loads(out)
+    audit_report.validate(doc)
+    assert status == code == doc["exit_status"], err
+    assert {f["case"] for f in doc["findings"] if f["status"] == "affected"} == affected
+    for finding in doc["findings"]:
+        if finding["status"] == "affected":
+            assert finding["location"]["line"] and finding["workaround"]["cost"]
+            assert any(c["outcome"] == "leak" and c["why"] for c in finding["checks"])
+
+
+def test_table_names_fact_fix_and_workaround(capsys) -> None:
+    code, out, _ = audit(capsys, "--lock", "nicegui-affected/uv.lock", "--python", "3.10")
+    assert code == 1
+    row = next(line for line in out.splitlines() if line.startswith("nicegui-4592"))
+    assert "affected" in row and "none / 3.17.0" in row and "nicegui-affected/uv.lock:" in row
+    assert "teardown: unknown: no rule" in out and "workaround: fixes/nicegui-4592" in out
+
+
+def test_sarif_validates_and_points_at_the_lock_line(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "audit.sarif"
+    code, _, _ = audit(
+        capsys, "--lock", "nicegui-affected/uv.lock", "--format", "sarif", "--output", str(target)
+    )
+    assert code == 1
+    sarif = json.loads(target.read_text())
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
+    run = sarif["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert len(rules) == len(set(rules)) and "nicegui-4592" in rules
+    assert {r["ruleId"] for r in run["results"]} == {"nicegui-4131", "nicegui-4592"}
+    lock = (APPS / "nicegui-affected" / "uv.lock").read_text().splitlines()
+    for result in run["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "nicegui-affected/uv.lock"
+        assert lock[location["region"]["startLine"] - 1] == 'name = "nicegui"'
+    help_text = run["tool"]["driver"]["rules"][rules.index("nicegui-4592")]["help"]["text"]
+    assert "PR #4641" in help_text and "workaround.py" in help_text
+
+
+def test_sarif_schema_catches_a_broken_log() -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(SARIF_SCHEMA).validate({"version": "2.1.0", "runs": [{}]})
+
+
+def test_markdown_summary(capsys) -> None:
+    code, out, _ = audit(capsys, "--lock", "flask-app/uv.lock", "--format", "markdown")
+    assert code == 1 and "**1 known leak(s) hit your pins**" in out
+    assert "| [werkzeug-3039](https://github.com/pallets/werkzeug/issues/3039) |" in out
+
+
+def test_ignore_file_and_its_expiry(capsys, tmp_path: Path) -> None:
+    ignore = tmp_path / "ignore.toml"
+    ignore.write_text(
+        '[[ignore]]\ncase = "werkzeug-3039"\nreason = "no call_on_close on send_file here"\n'
+        "expires = 2999-01-01\n"
+    )
+    code, out, _ = audit(capsys, "--lock", "flask-app/uv.lock", "--ignore", str(ignore))
+    assert code == 0 and "affected (ignored)" in out
+    ignore.write_text(
+        '[[ignore]]\ncase = "werkzeug-3039"\nreason = "until the next sprint"\n'
+        'expires = "2020-01-01"\n'
+    )
+    code, out, _ = audit(capsys, "--lock", "flask-app/uv.lock", "--ignore", str(ignore))
+    assert code == 1 and "expired on 2020-01-01 and no longer applies" in out
+    assert "(ignored)" not in out
+
+
+def test_upgrade_diff(capsys) -> None:
+    code, out, _ = audit(
+        capsys, "--lock", "nicegui-affected/uv.lock", "--upgrade-to", "nicegui==3.10.0"
+    )
+    assert "upgrade nicegui 2.15.0 -> 3.10.0:" in out
+    assert "goes away nicegui-4592/reset" in out and "starts    nicegui-4592/teardown" in out
+    assert code == 1  # 3.10.0 still loses a queued write at shutdown
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        pytest.param(["--lock", "nope/uv.lock"], "nope/uv.lock: no such file", id="missing"),
+        pytest.param(
+            ["--lock", "flask-app/pyproject.toml"], "unknown lock format", id="unknown format"
+        ),
+        pytest.param(
+            ["--lock", "flask-app/uv.lock", "--python", "3.8"],
+            "requires-python >=3.10 excludes Python 3.8",
+            id="python the lock excludes",
+        ),
+        pytest.param(
+            ["--lock", "flask-app/uv.lock", "--upgrade-to", "werkzeug==99.0"],
+            "werkzeug has no release '99.0' on PyPI",
+            id="upgrade to a missing release",
+        ),
+        pytest.param([], "nothing to audit", id="no input"),
+    ],
+)
+def test_bad_input_exits_2(capsys, argv: list[str], message: str) -> None:
+    code, _, err = audit(capsys, *argv)
+    assert code == 2 and message in err, err
+
+
+def test_unpinned_requirement_and_unsupported_python(capsys, tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("flask==3.1.2\nwerkzeug>=3\n")
+    code, _, err = audit(capsys, "-r", str(tmp_path / "requirements.txt"))
+    assert code == 2 and "requirements.txt:2: werkzeug>=3 is not a pin" in err
+    (tmp_path / "requirements.txt").write_text("werkzeug==3.1.9\n")
+    code, _, err = audit(capsys, "-r", str(tmp_path / "requirements.txt"), "--python", "3.8")
+    assert code == 2 and "requirements.txt:1: werkzeug 3.1.9 requires Python >=3.9, not 3.8" in err
+
+
+@pytest.mark.matrix
+def test_verify_shows_the_leak_and_the_workaround_on_the_pins(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "audit.json"
+    code, _, err = audit(
+        capsys,
+        *("--lock", "flask-app/uv.lock", "--verify", "--jobs", "1"),
+        *("--envs", str(tmp_path / "envs"), "--format", "json", "--output", str(target)),
+    )
+    doc = json.loads(target.read_text())
+    runs = {(v["check"], v["kind"]): v for v in doc["verify"]}
+    assert code == 1, err
+    assert set(runs) == {(c, k) for c in ("werkzeug", "flask") for k in ("plain", "workaround")}
+    for (check, kind), run in runs.items():
+        assert run["outcome"] == ("leak" if kind == "plain" else "clean"), run["reason"]
+        assert run["version"] == "3.1.9" and run["off_pins"]["differ"] == []
+
+
+def test_an_environment_instead_of_a_lock_file(capsys) -> None:
+    code, out, err = audit(capsys, "--python-env", sys.executable, "--format", "json")
+    doc = json.loads(out)
+    assert code == 0, err
+    assert doc["input"] == {"path": None, "format": "environment", "notes": []}
+    assert doc["pythons"] == [f"{sys.version_info[0]}.{sys.version_info[1]}"]
+    code, _, err = audit(capsys, "--python-env", sys.executable, "--python", "3.8")
+    assert code == 2 and "drop --python" in err
+
+
+@pytest.mark.parametrize(
+    "argv, code",
+    [
+        (["--lock", "nope.lock"], 2),
+        (["--python-env", sys.executable], 0),
+    ],
+)
+def test_nox_session_keeps_the_exit_status(tmp_path: Path, argv: list[str], code: int) -> None:
+    # The host's nox, as users run it: nox run by the harness's own Python would rebuild the
+    # harness's environment around that Python (the environment is keyed by its interpreter).
+    nox = shutil.which("nox")
+    if nox is None:
+        pytest.skip("nox is not on PATH (.ci/setup installs it)")
+    noxfile = Path(__file__).resolve().parent.parent / "noxfile.py"
+    proc = subprocess.run(
+        [nox, "-f", str(noxfile), "-s", "audit", "--", *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    if code == 2:
+        assert f"{tmp_path}/nope.lock: no such file" in proc.stdout + proc.stderr
+
+
+def test_default_python_is_one_the_lock_allows(capsys, tmp_path: Path) -> None:
+    lock = tmp_path / "uv.lock"
+    lock.write_text(
+        'version = 1\nrequires-python = ">=3.12"\n\n'
+        '[[package]]\nname = "werkzeug"\nversion = "3.1.9"\n'
+    )
+    code, out, err = audit(capsys, "--lock", str(lock), "--format", "json")
+    doc = json.loads(out)
+    assert code == 1, err
+    assert doc["pythons"] == ["3.12"] and doc["findings"][0]["location"]["line"] == 5
