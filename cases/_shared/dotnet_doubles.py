@@ -1,7 +1,8 @@
 """Test doubles for the Windows layer under pywebview's WinForms / EdgeChromium backend.
 
 Shared by the simulated checks of the pywebview cases (``from cases._shared import
-dotnet_doubles``). Written for this corpus (simulated evidence, never native). pywebview's own modules
+dotnet_doubles``). Written for this corpus (simulated evidence, never native). pywebview's own
+modules
 ``webview/platforms/winforms.py`` and ``edgechromium.py`` run unmodified on Linux once
 ``install()`` has put stand-ins in place of what they import from Windows:
 
@@ -46,6 +47,7 @@ folder the code under test gave a modelled API (``CreationProperties.UserDataFol
 argument or an attribute), so that a reproducer can tell a folder passed through an API these
 doubles do not model (a simulation gap) from one that WebView2 itself would ignore.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -71,8 +73,12 @@ def _event(kind: str, **data: Any) -> None:
 
 
 def _pathlike(value: Any) -> bool:
-    return (isinstance(value, str) and len(value) < 1024 and "\n" not in value
-            and (os.sep in value or "\\" in value))
+    return (
+        isinstance(value, str)
+        and len(value) < 1024
+        and "\n" not in value
+        and (os.sep in value or "\\" in value)
+    )
 
 
 def _handoff(api: str, folder: Optional[str]) -> None:
@@ -151,8 +157,11 @@ class _Net:
 
     def __setattr__(self, name: str, value: Any) -> None:
         # A path stored in a member these stand-ins give no behaviour is noted (see UNMODELLED).
-        if _pathlike(value) and not name.startswith("_") and not isinstance(
-                getattr(type(self), name, None), property):
+        if (
+            _pathlike(value)
+            and not name.startswith("_")
+            and not isinstance(getattr(type(self), name, None), property)
+        ):
             UNMODELLED.append({"api": "%s.%s =" % (type(self).__name__, name), "paths": [value]})
         object.__setattr__(self, name, value)
 
@@ -409,8 +418,13 @@ class _BrowserProcess:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as out:
                 out.write("{}\n")
-        _event("browser-started", pid=self.Id, user_data_folder=user_data_folder,
-               folder_existed_before=existed, files_written=len(_PROFILE_FILES))
+        _event(
+            "browser-started",
+            pid=self.Id,
+            user_data_folder=user_data_folder,
+            folder_existed_before=existed,
+            files_written=len(_PROFILE_FILES),
+        )
 
     @property
     def HasExited(self) -> bool:
@@ -473,7 +487,9 @@ class Environment:
     def GetFolderPath(folder: Any) -> str:
         import tempfile
 
-        return os.path.join(tempfile.gettempdir(), "Windows-" + str(folder).split(".")[-1].rstrip(">"))
+        return os.path.join(
+            tempfile.gettempdir(), "Windows-" + str(folder).split(".")[-1].rstrip(">")
+        )
 
 
 class CoreWebView2CreationProperties(_Net):
@@ -503,8 +519,11 @@ class _Environment(_Net):
 
 class CoreWebView2Environment:
     @staticmethod
-    def CreateAsync(browserExecutableFolder: Optional[str] = None,
-                    userDataFolder: Optional[str] = None, options: Any = None) -> _Task:
+    def CreateAsync(
+        browserExecutableFolder: Optional[str] = None,
+        userDataFolder: Optional[str] = None,
+        options: Any = None,
+    ) -> _Task:
         _handoff("CoreWebView2Environment.CreateAsync(userDataFolder)", userDataFolder)
         return _Task(_Environment(userDataFolder))
 
@@ -549,16 +568,22 @@ class WebView2(Control):
                 # serve implicit initialization only, so their UserDataFolder is not consulted.
                 folder = environment.UserDataFolder
                 choice = {"initialization": "explicit environment", "user_data_folder": folder}
-                if folder is None and props_folder is not None and CONFIG["honour_creation_properties"]:
+                honour = CONFIG["honour_creation_properties"]
+                if folder is None and props_folder is not None and honour:
                     folder = props_folder  # the pessimistic twin of the documented rule
                     choice.update(user_data_folder=folder, twin="CreationProperties honoured")
                 elif props_folder is not None and props_folder != folder:
                     choice["creation_properties_folder_ignored"] = props_folder
             else:
                 folder = props_folder
-                choice = {"initialization": "implicit (CreationProperties)", "user_data_folder": folder}
+                choice = {
+                    "initialization": "implicit (CreationProperties)",
+                    "user_data_folder": folder,
+                }
             if folder is None:
-                choice["runtime_default"] = "<executable>.WebView2 next to the executable (not written)"
+                choice["runtime_default"] = (
+                    "<executable>.WebView2 next to the executable (not written)"
+                )
             DISPATCHER.post(lambda: self._start_browser(folder, choice))
         return _Task()
 
@@ -599,19 +624,24 @@ class WebView2(Control):
 # --- Windows file semantics ----------------------------------------------------------------
 
 _real_rmtree = shutil.rmtree
-SHARING_VIOLATION = "[WinError 32] The process cannot access the file because it is being used by another process"
+SHARING_VIOLATION = (
+    "[WinError 32] The process cannot access the file because it is being used by another process"
+)
 
 
 def _held(path: str) -> bool:
     return any(process.holds(path) for process in _processes.values())
 
 
-def windows_rmtree(path: Any, ignore_errors: bool = False, onerror: Any = None, **kwargs: Any) -> None:
+def windows_rmtree(
+    path: Any, ignore_errors: bool = False, onerror: Any = None, **kwargs: Any
+) -> None:
     """``shutil.rmtree`` as on Windows while a browser process holds files in ``path``: entries
     in NTFS order (case-insensitive), a held file cannot be deleted, and the walk stops at the
     first error unless errors are ignored or handled. Without held files: the real rmtree."""
     path = os.fspath(path)
-    if not any(_held(os.path.join(root, name)) for root, _, files in os.walk(path) for name in files):
+    files = [os.path.join(root, name) for root, _, names in os.walk(path) for name in names]
+    if not any(_held(name) for name in files):
         _real_rmtree(path, ignore_errors, onerror, **kwargs)
         return
     handler = kwargs.get("onexc") or onerror
@@ -757,9 +787,11 @@ class _Module(types.ModuleType):
 
 DOCS = "https://learn.microsoft.com/en-us/"
 SOURCES = {
-    "creation_properties": DOCS + "dotnet/api/microsoft.web.webview2.winforms.corewebview2creationproperties",
+    "creation_properties": DOCS
+    + "dotnet/api/microsoft.web.webview2.winforms.corewebview2creationproperties",
     "user_data_folder": DOCS + "microsoft-edge/webview2/concepts/user-data-folder",
-    "browser_exited": DOCS + "dotnet/api/microsoft.web.webview2.core.corewebview2environment.browserprocessexited",
+    "browser_exited": DOCS
+    + "dotnet/api/microsoft.web.webview2.core.corewebview2environment.browserprocessexited",
     "form_close": DOCS + "dotnet/api/system.windows.forms.form.close",
     "find_first_file": DOCS + "windows/win32/api/fileapi/nf-fileapi-findfirstfilea",
 }
@@ -770,40 +802,65 @@ def assumptions() -> List[tuple]:
     .NET and WebView2; for ``child.assumption``."""
     exit_after = float(CONFIG["browser_exit_after"])
     if exit_after > 0:
-        exit_text = ("pessimistic twin: the browser process exits %g s after Dispose() and holds "
-                     "its profile files until then (pywebview 5.4+ waits 3 s before rmtree)" % exit_after)
+        exit_text = (
+            "pessimistic twin: the browser process exits %g s after Dispose() and holds "
+            "its profile files until then (pywebview 5.4+ waits 3 s before rmtree)" % exit_after
+        )
     else:
         exit_text = "the browser process exits at once when the WebView2 control is disposed"
     if CONFIG["honour_creation_properties"]:
-        rule = ("pessimistic twin: CreationProperties.UserDataFolder is used even when the control "
-                "is initialised with an explicit environment that names no folder")
+        rule = (
+            "pessimistic twin: CreationProperties.UserDataFolder is used even when the control "
+            "is initialised with an explicit environment that names no folder"
+        )
     else:
-        rule = ("CreationProperties serve implicit initialisation only (EnsureCoreWebView2Async(None) "
-                "or Source); an explicit environment from CoreWebView2Environment.CreateAsync brings "
-                "its own folder, and none means <executable>.WebView2 next to the executable")
+        rule = (
+            "CreationProperties serve implicit initialisation only (EnsureCoreWebView2Async(None) "
+            "or Source); an explicit environment from CoreWebView2Environment.CreateAsync brings "
+            "its own folder, and none means <executable>.WebView2 next to the executable"
+        )
     return [
-        ("edgechromium-chosen", "the registry reports .NET 4.8.1 and an installed WebView2 runtime, "
-         "so pywebview picks EdgeChromium", "pywebview webview/platforms/winforms.py at the tag "
-         "(is_chromium and its .NET / WebView2 registry checks)"),
+        (
+            "edgechromium-chosen",
+            "the registry reports .NET 4.8.1 and an installed WebView2 runtime, "
+            "so pywebview picks EdgeChromium",
+            "pywebview webview/platforms/winforms.py at the tag "
+            "(is_chromium and its .NET / WebView2 registry checks)",
+        ),
         ("user-data-folder-rule", rule, SOURCES["creation_properties"]),
-        ("runtime-fills-folder", "the runtime creates the user data folder it is given (again, if "
-         "deleted) and writes its profile under EBWebView", SOURCES["user_data_folder"]),
-        ("browser-exit-after-dispose", exit_text, SOURCES["browser_exited"] + " (raised after the "
-         "user data folder is released); MicrosoftEdge/WebView2Feedback#4628 (a browser process "
-         "that does not end after Dispose)"),
-        ("held-files", "a file a running browser process holds cannot be deleted (sharing "
-         "violation) and shutil.rmtree stops at the first one; NTFS lists names alphabetically",
-         SOURCES["find_first_file"] + "; r0x0r/pywebview#1688 (rmtree stopped at a locked file)"),
-        ("form-close-disposes", "a closed non-modal Form is disposed with its child controls",
-         SOURCES["form_close"]),
+        (
+            "runtime-fills-folder",
+            "the runtime creates the user data folder it is given (again, if "
+            "deleted) and writes its profile under EBWebView",
+            SOURCES["user_data_folder"],
+        ),
+        (
+            "browser-exit-after-dispose",
+            exit_text,
+            SOURCES["browser_exited"] + " (raised after the "
+            "user data folder is released); MicrosoftEdge/WebView2Feedback#4628 (a browser process "
+            "that does not end after Dispose)",
+        ),
+        (
+            "held-files",
+            "a file a running browser process holds cannot be deleted (sharing "
+            "violation) and shutil.rmtree stops at the first one; NTFS lists names alphabetically",
+            SOURCES["find_first_file"] + "; r0x0r/pywebview#1688 (rmtree stopped at a locked file)",
+        ),
+        (
+            "form-close-disposes",
+            "a closed non-modal Form is disposed with its child controls",
+            SOURCES["form_close"],
+        ),
     ]
 
 
 def install(browser_exit_after: float = 0.0, honour_creation_properties: bool = False) -> None:
     """Put the stand-ins in place (before ``webview.start()`` loads the Windows modules); the
     arguments choose the pessimistic twins (see the module docstring)."""
-    CONFIG.update(browser_exit_after=browser_exit_after,
-                  honour_creation_properties=honour_creation_properties)
+    CONFIG.update(
+        browser_exit_after=browser_exit_after, honour_creation_properties=honour_creation_properties
+    )
     shutil.rmtree = windows_rmtree  # type: ignore[assignment]
     # Standard modules that look for winreg / sys.getwindowsversion when first imported
     # (mimetypes, ntpath, pathlib) must see Linux: import them, and webview, first.
@@ -818,22 +875,25 @@ def install(browser_exit_after: float = 0.0, honour_creation_properties: bool = 
     references: List[str] = []
     clr.AddReference = references.append  # type: ignore[attr-defined]
     clr.references = references  # type: ignore[attr-defined]
-    winforms = _Module(
-        "System.Windows.Forms", Application=Application, Form=Form, Control=Control
-    )
+    winforms = _Module("System.Windows.Forms", Application=Application, Form=Form, Control=Control)
     modules = {
         "clr": clr,
         "winreg": _winreg(),
         "System": _Module(
-            "System", Func=delegate, Action=delegate, Convert=Convert, Uri=Uri, Environment=Environment,
-            String=str, Object=object, Type=object,
+            "System",
+            Func=delegate,
+            Action=delegate,
+            Convert=Convert,
+            Uri=Uri,
+            Environment=Environment,
+            String=str,
+            Object=object,
+            Type=object,
         ),
         "System.Windows": _Module("System.Windows", Forms=winforms),
         "System.Windows.Forms": winforms,
         "System.Drawing": _Module("System.Drawing"),
-        "System.Threading": _Module(
-            "System.Threading", Thread=_Thread, ThreadStart=delegate
-        ),
+        "System.Threading": _Module("System.Threading", Thread=_Thread, ThreadStart=delegate),
         "System.Threading.Tasks": _Module(
             "System.Threading.Tasks", Task=delegate, TaskScheduler=TaskScheduler
         ),

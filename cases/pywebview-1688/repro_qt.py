@@ -7,6 +7,7 @@ platform; as root QtWebEngine's sandbox is switched off). pywebview's Qt backend
 off-the-record ``QWebEngineProfile()`` in private mode and never deletes ``storage_path``, so the
 user's files must all be kept (``state_lost``, label ``user-files``).
 """
+
 from __future__ import annotations
 
 import os
@@ -54,8 +55,10 @@ def main() -> int:
     if seen.get("js") != 42 or not window.events.closed.is_set():
         sys.stderr.write("the Qt window did not load and close: %r\n" % seen)
         return 1
-    child.trigger("webview.start(gui='qt', storage_path=...): page loaded, evaluate_js('6 * 7') "
-                  "== 42, window.destroy(), GUI loop ended")
+    child.trigger(
+        "webview.start(gui='qt', storage_path=...): page loaded, evaluate_js('6 * 7') "
+        "== 42, window.destroy(), GUI loop ended"
+    )
     child.state("user-files", list(userfiles.USER_FILES), userfiles.kept(storage))
     return 0
 

@@ -13,6 +13,7 @@ that folder is the user's. ``--browser-exit-after S`` is the pessimistic twin of
 assumption that the browser process exits at once on ``Dispose()``: rmtree then stops, as on
 Windows, at the first file the browser still holds, after deleting whatever came before it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,16 +69,28 @@ def main() -> int:
 
     ended = window.events.closed.is_set() and "message-loop-ended" in kinds
     if seen.get("renderer") != "edgechromium" or not seen.get("loaded") or not ended:
-        sys.stderr.write("window did not open and close through winforms/edgechromium: %r %r\n" % (seen, kinds))
+        sys.stderr.write(
+            "window did not open and close through winforms/edgechromium: %r %r\n" % (seen, kinds)
+        )
         return 1
     # The simulation must have carried the user's folder to WebView2 through a modelled API and
     # the stand-in browser must have worked in it; the user's files were there while it ran.
-    used = [e for e in events if e["event"] == "user-data-folder-chosen" and e.get("user_data_folder") == storage]
-    child.control("storage_path became WebView2's user data folder", folder == storage and bool(used))
-    child.control("the user's files were there while the window was open",
-                  seen.get("kept_while_open") == list(userfiles.USER_FILES))
-    child.trigger("webview.start(storage_path=...) in private mode: EdgeChromium window shown, "
-                  "page loaded, window.destroy(), GUI loop ended")
+    used = [
+        e
+        for e in events
+        if e["event"] == "user-data-folder-chosen" and e.get("user_data_folder") == storage
+    ]
+    child.control(
+        "storage_path became WebView2's user data folder", folder == storage and bool(used)
+    )
+    child.control(
+        "the user's files were there while the window was open",
+        seen.get("kept_while_open") == list(userfiles.USER_FILES),
+    )
+    child.trigger(
+        "webview.start(storage_path=...) in private mode: EdgeChromium window shown, "
+        "page loaded, window.destroy(), GUI loop ended"
+    )
     child.state("user-files", list(userfiles.USER_FILES), kept)
     return 0
 

@@ -8,6 +8,7 @@ expected after exit, next to those still there.
 Written for the Windows runner of the cross-OS workflow; the case metadata runs it on win32 only,
 and it has never run on the Linux machine that built the corpus.
 """
+
 from __future__ import annotations
 
 import sys
@@ -41,8 +42,10 @@ def main() -> int:
     if seen.get("js") != 42:
         sys.stderr.write("the EdgeChromium window did not load: %r\n" % seen)
         return 1
-    child.trigger("webview.start(gui='edgechromium', storage_path=...): page loaded, "
-                  "window.destroy(), GUI loop ended")
+    child.trigger(
+        "webview.start(gui='edgechromium', storage_path=...): page loaded, "
+        "window.destroy(), GUI loop ended"
+    )
     child.state("user-files", list(userfiles.USER_FILES), userfiles.kept(storage))
     return 0
 

@@ -1,6 +1,7 @@
 """The user's own storage_path folder of every pywebview-1688 reproducer: made before the
 window starts, with two files of the user's in it (named so that, in NTFS order, one comes before
 WebView2's ``EBWebView`` folder and one after it), and what of it is left afterwards."""
+
 from __future__ import annotations
 
 import os

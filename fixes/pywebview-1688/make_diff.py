@@ -4,6 +4,7 @@
 
     python fixes/pywebview-1688/make_diff.py PATH/TO/site-packages/webview/platforms/edgechromium.py
 """
+
 from __future__ import annotations
 
 import difflib
@@ -15,7 +16,9 @@ NAME = "webview/platforms/edgechromium.py"
 
 
 def _patch_module():
-    spec = importlib.util.spec_from_file_location("corpus_patch", Path(__file__).with_name("patch.py"))
+    spec = importlib.util.spec_from_file_location(
+        "corpus_patch", Path(__file__).with_name("patch.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
@@ -24,8 +27,11 @@ def _patch_module():
 def diff(original: str) -> str:
     patched = _patch_module().source_edit(original)
     lines = difflib.unified_diff(
-        original.splitlines(keepends=True), patched.splitlines(keepends=True),
-        fromfile="a/" + NAME, tofile="b/" + NAME, n=3,
+        original.splitlines(keepends=True),
+        patched.splitlines(keepends=True),
+        fromfile="a/" + NAME,
+        tofile="b/" + NAME,
+        n=3,
     )
     return "".join(lines)
 

@@ -6,6 +6,7 @@ Applied when ``webview.platforms.edgechromium`` is imported (it needs pythonnet,
 patched eagerly). ``source_edit()`` is the same change as an edit of the module's source, from
 which ``make_diff.py`` writes the unified diff of ``cases/pywebview-1688/UPSTREAM.md``.
 """
+
 from __future__ import annotations
 
 import importlib.abc
@@ -28,7 +29,7 @@ def source_edit(text: str) -> str:
     if not sep or body.count(GUARD) < 1:
         raise ValueError("no clear_user_data() guard to patch")
     before, _, after = body.partition(GUARD)
-    indent = before[before.rfind("\n") + 1:]
+    indent = before[before.rfind("\n") + 1 :]
     return head + sep + before + WHY + "\n" + indent + FIXED + after
 
 

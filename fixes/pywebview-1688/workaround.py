@@ -6,6 +6,7 @@ Use ``start(...)`` from this module instead of ``webview.start(...)``. The cost:
 mode WebView2 keeps cookies and local storage in that folder between runs (which is usually why
 an app names a folder); an app that wants both must clear them itself (``window.clear_cookies()``).
 """
+
 from __future__ import annotations
 
 from typing import Any
