@@ -3,9 +3,13 @@
 Trigger: one window (private mode, the default) opened with ``webview.start()`` and closed with
 ``window.destroy()`` once loaded, running pywebview's own, unmodified Windows backend
 (``webview/platforms/winforms.py`` + ``edgechromium.py``). The .NET / WebView2 layer under it
-is made of test doubles (``dotnet_doubles.py``, written for this corpus): the stand-in WebView2
-re-creates and fills the user data folder pywebview hands it, as the real runtime does. The
-evidence is therefore "simulated"; native evidence needs Windows.
+is made of test doubles (``cases/_shared/dotnet_doubles.py``, written for this corpus): the
+stand-in WebView2 re-creates and fills the user data folder pywebview hands it, as the real
+runtime does. The evidence is therefore "simulated"; native evidence needs Windows. Every
+assumption the doubles make is recorded with its source (``child.assumption``); the arguments
+choose a pessimistic twin: ``--browser-exit-after S`` (the browser process exits S seconds after
+``Dispose()`` and holds its files until then), ``--honour-creation-properties`` (the control
+reads ``CreationProperties.UserDataFolder`` under an explicit environment too).
 
 Evidence: the user data folder pywebview chose (``winforms.cache_dir``), whether it was still
 there after ``webview.start()`` returned and how many entries it held, the ``tmp*`` entries of
@@ -13,12 +17,15 @@ the temp dir, what the doubles saw (browser process, navigation, message loop) a
 ``child.capture_warnings()``, the ResourceWarning "Implicitly cleaning up <TemporaryDirectory"
 that releases 4.1 and later emit when the window starts (5.4 and 6.x included).
 
+Whether the folder is gone after exit is judged by a probe (``state_lost``, label
+``user-data-folder``), wherever pywebview put it, not only by the temp-dir listing.
+
 pywebview 4.0.x passes no user data folder at all (the throwaway temp folder came with PR #1082
-in 4.1): the reproducer records ``user_data_folder = None`` and says so on stderr; the window
-still opens and closes, and nothing can be left in the temp dir.
+in 4.1): the window still opens and closes, and the reproducer reports the release ``absent``.
 """
 from __future__ import annotations
 
+import argparse
 import glob
 import importlib.util
 import os
@@ -29,9 +36,13 @@ from typing import Any, Dict, List
 
 from harness import child
 
-import dotnet_doubles
+from cases._shared import dotnet_doubles
 
-dotnet_doubles.install()
+_parser = argparse.ArgumentParser()
+_parser.add_argument("--browser-exit-after", type=float, default=0.0)
+_parser.add_argument("--honour-creation-properties", action="store_true")
+ARGS = _parser.parse_args()
+dotnet_doubles.install(ARGS.browser_exit_after, ARGS.honour_creation_properties)
 
 import webview  # noqa: E402  (after the doubles, as the Windows modules load inside start())
 
@@ -80,40 +91,44 @@ def main() -> int:
     child.record("double_events", events)
     child.record("resource_warnings", [w["message"] for w in warned if w["category"] == "ResourceWarning"])
 
+    for name, assumed, source in dotnet_doubles.assumptions():
+        child.assumption(name, assumed, source)
+
     opened = bool(seen.get("loaded")) and bool(seen.get("shown")) and "browser-started" in kinds
     ended = closed and "form-closed" in kinds and "message-loop-ended" in kinds
     if seen.get("renderer") != "edgechromium" or not opened or not ended:
         sys.stderr.write("window did not open and close through winforms/edgechromium: %r %r\n" % (seen, kinds))
         return 1
-    child.trigger("webview.start(): EdgeChromium window shown, page loaded, window.destroy(), GUI loop ended")
-    if folder is not None:
-        # Fidelity of the simulation (a miss proves nothing, so no clean): the folder pywebview
-        # chose must have reached WebView2 through an API the doubles model, not through one they
-        # leave inert; and a folder WebView2 was started with must have been filled by it.
-        handed = [h["api"] for h in dotnet_doubles.HANDOFFS if h["user_data_folder"] == folder]
-        unmodelled = [u["api"] for u in dotnet_doubles.UNMODELLED if any(folder in p for p in u["paths"])]
-        chosen = [e for e in events if e["event"] == "user-data-folder-chosen"]
-        used = any(e.get("user_data_folder") == folder for e in chosen)
-        child.record("user_data_folder_handed_to", handed)
-        child.record("user_data_folder_unmodelled_apis", unmodelled)
-        child.record("user_data_folder_used_by_webview2", used)
-        child.control("user data folder reached a modelled WebView2 API", bool(handed) and not unmodelled)
-        if used:
-            child.control("stand-in WebView2 filled the user data folder", bool(seen.get("folder_while_open")))
-        else:
-            how = chosen[0] if chosen else {}
-            note = ("pywebview %s hands its temp folder to %s, but WebView2 is initialised by %s with "
-                    "user data folder %r: WebView2 reads CreationProperties only for implicit "
-                    "initialization, so the runtime uses its default <executable>.WebView2 folder next "
-                    "to the executable and never fills the temp folder (upstream #1453, #1456; 5.2 "
-                    "only: 5.3 went back to implicit initialization)"
-                    % (_version(), " and ".join(handed), how.get("initialization"), how.get("user_data_folder")))
-            child.record("note", note)
-            sys.stderr.write(note + "\n")
     if folder is None:
-        note = ("pywebview %s hands WebView2 no user data folder (the private-mode temp folder "
-                "arrived in 4.1, PR #1082): nothing of this kind can be left in the temp dir"
-                % _version())
+        child.absent("pywebview %s hands WebView2 no user data folder and builds no "
+                     "TemporaryDirectory (the private-mode temp folder arrived in 4.1, PR #1082)"
+                     % _version())
+        return 0
+    child.trigger("webview.start(): EdgeChromium window shown, page loaded, window.destroy(), GUI loop ended")
+    left = _count(folder) if os.path.isdir(folder) else None
+    child.state("user-data-folder", "removed", "removed" if left is None else "left (%d entries)" % left)
+    # Fidelity of the simulation (a miss proves nothing, so no clean): the folder pywebview
+    # chose must have reached WebView2 through an API the doubles model, not through one they
+    # leave inert; and a folder WebView2 was started with must have been filled by it.
+    handed = [h["api"] for h in dotnet_doubles.HANDOFFS if h["user_data_folder"] == folder]
+    unmodelled = [u["api"] for u in dotnet_doubles.UNMODELLED if any(folder in p for p in u["paths"])]
+    chosen = [e for e in events if e["event"] == "user-data-folder-chosen"]
+    used = any(e.get("user_data_folder") == folder for e in chosen)
+    child.record("user_data_folder_handed_to", handed)
+    child.record("user_data_folder_unmodelled_apis", unmodelled)
+    child.record("user_data_folder_used_by_webview2", used)
+    child.control("user data folder reached a modelled WebView2 API", bool(handed) and not unmodelled)
+    if used:
+        child.control("stand-in WebView2 filled the user data folder", bool(seen.get("folder_while_open")))
+    else:
+        how = chosen[0] if chosen else {}
+        note = ("pywebview %s hands its temp folder to %s, but WebView2 is initialised by %s with "
+                "user data folder %r: WebView2 reads CreationProperties only for implicit "
+                "initialization, so the runtime uses its default <executable>.WebView2 folder next "
+                "to the executable and never fills the temp folder (5.2 only: commit cdc88c38 "
+                "brought CreateAsync() without a folder, commit 3e08cce0 in 5.3 restored implicit "
+                "initialization without storage_path, see #1487)"
+                % (_version(), " and ".join(handed), how.get("initialization"), how.get("user_data_folder")))
         child.record("note", note)
         sys.stderr.write(note + "\n")
     return 0

@@ -6,13 +6,16 @@ return 42), then ``window.destroy()``. On 4.1-5.3.2 the folder WebView2 filled s
 temp dir after exit; from 5.4 pywebview deletes it when the last window closes.
 
 Written for the Windows runner of the cross-OS workflow; it cannot run on Linux or macOS, and
-the case metadata runs it on win32 only. Evidence: the JavaScript result, the ``tmp*`` entries
-of the temp dir after ``webview.start()`` returned, and the ResourceWarnings seen.
+the case metadata runs it on win32 only (never run on the Linux machine that built the
+corpus). Evidence: the JavaScript result, the ``tmp*`` entries of the temp dir after
+``webview.start()`` returned, whether the user data folder pywebview chose is gone (judged by
+``state_lost``), and the ResourceWarnings seen. 4.0.x chooses no folder: absent.
 """
 from __future__ import annotations
 
 import glob
 import os
+import sys
 import tempfile
 from typing import Any, Dict
 
@@ -31,6 +34,7 @@ def main() -> int:
         seen["loaded"] = window.events.loaded.wait(LOAD_TIMEOUT)
         if seen["loaded"]:
             seen["js"] = window.evaluate_js("6 * 7")
+        seen["folder"] = getattr(sys.modules.get("webview.platforms.winforms"), "cache_dir", None)
         window.destroy()
 
     workaround = child.workaround()
@@ -41,9 +45,16 @@ def main() -> int:
     child.record("temp_entries", sorted(os.path.basename(p) for p in
                                         glob.glob(os.path.join(tempfile.gettempdir(), "*"))))
     child.control("page-loaded", seen.get("js") == 42)
-    if seen.get("js") == 42:
-        child.trigger("webview.start(gui='edgechromium'): page loaded (JS 6*7 == 42), "
-                      "window.destroy(), GUI loop ended")
+    folder = seen.get("folder")
+    child.record("user_data_folder", folder)
+    if seen.get("js") != 42:
+        return 0
+    if folder is None:
+        child.absent("this release hands WebView2 no user data folder in private mode (PR #1082, 4.1)")
+        return 0
+    child.trigger("webview.start(gui='edgechromium'): page loaded (JS 6*7 == 42), "
+                  "window.destroy(), GUI loop ended")
+    child.state("user-data-folder", "removed", "left" if os.path.isdir(folder) else "removed")
     return 0
 
 

@@ -1,6 +1,8 @@
 """Test doubles for the Windows layer under pywebview's WinForms / EdgeChromium backend.
 
-Written for this corpus (simulated evidence, never native). pywebview's own modules
+Shared by the simulated checks of the pywebview cases (``from cases._shared import
+dotnet_doubles``). Written for this corpus (simulated evidence, never native). pywebview's own
+modules
 ``webview/platforms/winforms.py`` and ``edgechromium.py`` run unmodified on Linux once
 ``install()`` has put stand-ins in place of what they import from Windows:
 
@@ -28,12 +30,24 @@ Only a few of these stand-ins have behaviour; everything else is an inert ``Auto
   ``<executable>.WebView2`` next to the executable (outside the temp dir: not written here);
 - ``System.Diagnostics.Process`` for that browser process: disposing the control ends it.
 
+What the stand-ins assume about Windows, WebView2 and .NET is data: ``assumptions()`` lists
+each assumption the configured doubles make, with its source, for ``child.assumption``. Two of
+them decide verdicts and have a pessimistic twin, chosen with ``install()``:
+
+- ``browser_exit_after``: seconds between ``Dispose()`` and the browser process's exit (0: at
+  once). Until it exits the browser holds its profile files, and ``shutil.rmtree`` behaves as on
+  Windows: it deletes in NTFS order (names sorted case-insensitively) and stops at the first
+  file another process holds, with the sharing violation (WinError 32);
+- ``honour_creation_properties``: the control reads ``CreationProperties.UserDataFolder`` even
+  under an explicit environment that brings no folder (the documented rule says it does not).
+
 ``EVENTS`` lists what the stand-ins saw, for the evidence. ``HANDOFFS`` lists every user data
 folder the code under test gave a modelled API (``CreationProperties.UserDataFolder``,
 ``CreateAsync``); ``UNMODELLED`` lists every path-like string it gave an inert ``Auto`` (a call
 argument or an attribute), so that a reproducer can tell a folder passed through an API these
 doubles do not model (a simulation gap) from one that WebView2 itself would ignore.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -41,12 +55,14 @@ import itertools
 import os
 import platform as _real_platform
 import queue
+import shutil
 import sys
 import threading
 import types
 from typing import Any, Callable, Dict, List, Optional
 
 EVENTS: List[Dict[str, Any]] = []
+CONFIG: Dict[str, Any] = {"browser_exit_after": 0.0, "honour_creation_properties": False}
 HANDOFFS: List[Dict[str, Any]] = []
 UNMODELLED: List[Dict[str, Any]] = []
 
@@ -57,8 +73,12 @@ def _event(kind: str, **data: Any) -> None:
 
 
 def _pathlike(value: Any) -> bool:
-    return (isinstance(value, str) and len(value) < 1024 and "\n" not in value
-            and (os.sep in value or "\\" in value))
+    return (
+        isinstance(value, str)
+        and len(value) < 1024
+        and "\n" not in value
+        and (os.sep in value or "\\" in value)
+    )
 
 
 def _handoff(api: str, folder: Optional[str]) -> None:
@@ -137,8 +157,11 @@ class _Net:
 
     def __setattr__(self, name: str, value: Any) -> None:
         # A path stored in a member these stand-ins give no behaviour is noted (see UNMODELLED).
-        if _pathlike(value) and not name.startswith("_") and not isinstance(
-                getattr(type(self), name, None), property):
+        if (
+            _pathlike(value)
+            and not name.startswith("_")
+            and not isinstance(getattr(type(self), name, None), property)
+        ):
             UNMODELLED.append({"api": "%s.%s =" % (type(self).__name__, name), "paths": [value]})
         object.__setattr__(self, name, value)
 
@@ -381,7 +404,8 @@ class _BrowserProcess:
     def __init__(self, user_data_folder: Optional[str]) -> None:
         self.Id = next(_pids)
         self.user_data_folder = user_data_folder
-        self.HasExited = False
+        self._exited = threading.Event()
+        self._exiting = False
         _processes[self.Id] = self
         if user_data_folder is None:
             # The real runtime then uses "<exe name>.WebView2" next to the executable:
@@ -394,17 +418,47 @@ class _BrowserProcess:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as out:
                 out.write("{}\n")
-        _event("browser-started", pid=self.Id, user_data_folder=user_data_folder,
-               folder_existed_before=existed, files_written=len(_PROFILE_FILES))
+        _event(
+            "browser-started",
+            pid=self.Id,
+            user_data_folder=user_data_folder,
+            folder_existed_before=existed,
+            files_written=len(_PROFILE_FILES),
+        )
+
+    @property
+    def HasExited(self) -> bool:
+        return self._exited.is_set()
 
     def exit(self) -> None:
-        if self.HasExited:
+        """The control was disposed: the process ends now, or ``browser_exit_after`` s later."""
+        if self._exiting:
             return
-        self.HasExited = True
+        self._exiting = True
+        delay = float(CONFIG["browser_exit_after"])
+        _event("browser-exit-requested", pid=self.Id, exits_after_s=delay)
+        if delay <= 0:
+            self._exit_now()
+            return
+        timer = threading.Timer(delay, self._exit_now)
+        timer.daemon = True
+        timer.start()
+
+    def _exit_now(self) -> None:
+        self._exited.set()
         _event("browser-exited", pid=self.Id)
 
-    def WaitForExit(self, _timeout_ms: int = -1) -> bool:
-        return self.HasExited
+    def WaitForExit(self, timeout_ms: int = -1) -> bool:
+        exited = self._exited.wait(None if timeout_ms < 0 else timeout_ms / 1000.0)
+        _event("wait-for-exit", pid=self.Id, timeout_ms=timeout_ms, exited=exited)
+        return exited
+
+    def holds(self, path: str) -> bool:
+        """Whether this running process holds ``path`` open (its profile files)."""
+        if self.HasExited or self.user_data_folder is None:
+            return False
+        profile = os.path.realpath(os.path.join(self.user_data_folder, "EBWebView"))
+        return os.path.realpath(path).startswith(profile + os.sep)
 
 
 class Process:
@@ -433,7 +487,9 @@ class Environment:
     def GetFolderPath(folder: Any) -> str:
         import tempfile
 
-        return os.path.join(tempfile.gettempdir(), "Windows-" + str(folder).split(".")[-1].rstrip(">"))
+        return os.path.join(
+            tempfile.gettempdir(), "Windows-" + str(folder).split(".")[-1].rstrip(">")
+        )
 
 
 class CoreWebView2CreationProperties(_Net):
@@ -463,8 +519,11 @@ class _Environment(_Net):
 
 class CoreWebView2Environment:
     @staticmethod
-    def CreateAsync(browserExecutableFolder: Optional[str] = None,
-                    userDataFolder: Optional[str] = None, options: Any = None) -> _Task:
+    def CreateAsync(
+        browserExecutableFolder: Optional[str] = None,
+        userDataFolder: Optional[str] = None,
+        options: Any = None,
+    ) -> _Task:
         _handoff("CoreWebView2Environment.CreateAsync(userDataFolder)", userDataFolder)
         return _Task(_Environment(userDataFolder))
 
@@ -509,13 +568,22 @@ class WebView2(Control):
                 # serve implicit initialization only, so their UserDataFolder is not consulted.
                 folder = environment.UserDataFolder
                 choice = {"initialization": "explicit environment", "user_data_folder": folder}
-                if props_folder is not None and props_folder != folder:
+                honour = CONFIG["honour_creation_properties"]
+                if folder is None and props_folder is not None and honour:
+                    folder = props_folder  # the pessimistic twin of the documented rule
+                    choice.update(user_data_folder=folder, twin="CreationProperties honoured")
+                elif props_folder is not None and props_folder != folder:
                     choice["creation_properties_folder_ignored"] = props_folder
             else:
                 folder = props_folder
-                choice = {"initialization": "implicit (CreationProperties)", "user_data_folder": folder}
+                choice = {
+                    "initialization": "implicit (CreationProperties)",
+                    "user_data_folder": folder,
+                }
             if folder is None:
-                choice["runtime_default"] = "<executable>.WebView2 next to the executable (not written)"
+                choice["runtime_default"] = (
+                    "<executable>.WebView2 next to the executable (not written)"
+                )
             DISPATCHER.post(lambda: self._start_browser(folder, choice))
         return _Task()
 
@@ -551,6 +619,57 @@ class WebView2(Control):
         if not self.IsDisposed and self._process is not None:
             self._process.exit()  # closing the controller ends the browser process
         super().Dispose()
+
+
+# --- Windows file semantics ----------------------------------------------------------------
+
+_real_rmtree = shutil.rmtree
+SHARING_VIOLATION = (
+    "[WinError 32] The process cannot access the file because it is being used by another process"
+)
+
+
+def _held(path: str) -> bool:
+    return any(process.holds(path) for process in _processes.values())
+
+
+def windows_rmtree(
+    path: Any, ignore_errors: bool = False, onerror: Any = None, **kwargs: Any
+) -> None:
+    """``shutil.rmtree`` as on Windows while a browser process holds files in ``path``: entries
+    in NTFS order (case-insensitive), a held file cannot be deleted, and the walk stops at the
+    first error unless errors are ignored or handled. Without held files: the real rmtree."""
+    path = os.fspath(path)
+    files = [os.path.join(root, name) for root, _, names in os.walk(path) for name in names]
+    if not any(_held(name) for name in files):
+        _real_rmtree(path, ignore_errors, onerror, **kwargs)
+        return
+    handler = kwargs.get("onexc") or onerror
+
+    def fail(func: Callable[..., Any], target: str, exc: OSError) -> None:
+        _event("rmtree-failed", path=target, error=str(exc))
+        if ignore_errors:
+            return
+        if handler is None:
+            raise exc
+        handler(func, target, exc if "onexc" in kwargs else (type(exc), exc, None))
+
+    def remove(folder: str) -> None:
+        for name in sorted(os.listdir(folder), key=str.upper):
+            entry = os.path.join(folder, name)
+            if os.path.isdir(entry) and not os.path.islink(entry):
+                remove(entry)
+            elif _held(entry):
+                fail(os.unlink, entry, PermissionError(13, SHARING_VIOLATION, entry))
+            else:
+                os.unlink(entry)
+        try:
+            os.rmdir(folder)
+        except OSError as exc:
+            fail(os.rmdir, folder, exc)
+
+    _event("rmtree-with-held-files", path=path)
+    remove(path)
 
 
 # --- Windows outside .NET ----------------------------------------------------------------
@@ -666,8 +785,83 @@ class _Module(types.ModuleType):
         return value
 
 
-def install() -> None:
-    """Put the stand-ins in place (before ``webview.start()`` loads the Windows modules)."""
+DOCS = "https://learn.microsoft.com/en-us/"
+SOURCES = {
+    "creation_properties": DOCS
+    + "dotnet/api/microsoft.web.webview2.winforms.corewebview2creationproperties",
+    "user_data_folder": DOCS + "microsoft-edge/webview2/concepts/user-data-folder",
+    "browser_exited": DOCS
+    + "dotnet/api/microsoft.web.webview2.core.corewebview2environment.browserprocessexited",
+    "form_close": DOCS + "dotnet/api/system.windows.forms.form.close",
+    "find_first_file": DOCS + "windows/win32/api/fileapi/nf-fileapi-findfirstfilea",
+}
+
+
+def assumptions() -> List[tuple]:
+    """(name, assumed, source) for each assumption the configured doubles make about Windows,
+    .NET and WebView2; for ``child.assumption``."""
+    exit_after = float(CONFIG["browser_exit_after"])
+    if exit_after > 0:
+        exit_text = (
+            "pessimistic twin: the browser process exits %g s after Dispose() and holds "
+            "its profile files until then (pywebview 5.4+ waits 3 s before rmtree)" % exit_after
+        )
+    else:
+        exit_text = "the browser process exits at once when the WebView2 control is disposed"
+    if CONFIG["honour_creation_properties"]:
+        rule = (
+            "pessimistic twin: CreationProperties.UserDataFolder is used even when the control "
+            "is initialised with an explicit environment that names no folder"
+        )
+    else:
+        rule = (
+            "CreationProperties serve implicit initialisation only (EnsureCoreWebView2Async(None) "
+            "or Source); an explicit environment from CoreWebView2Environment.CreateAsync brings "
+            "its own folder, and none means <executable>.WebView2 next to the executable"
+        )
+    return [
+        (
+            "edgechromium-chosen",
+            "the registry reports .NET 4.8.1 and an installed WebView2 runtime, "
+            "so pywebview picks EdgeChromium",
+            "pywebview webview/platforms/winforms.py at the tag "
+            "(is_chromium and its .NET / WebView2 registry checks)",
+        ),
+        ("user-data-folder-rule", rule, SOURCES["creation_properties"]),
+        (
+            "runtime-fills-folder",
+            "the runtime creates the user data folder it is given (again, if "
+            "deleted) and writes its profile under EBWebView",
+            SOURCES["user_data_folder"],
+        ),
+        (
+            "browser-exit-after-dispose",
+            exit_text,
+            SOURCES["browser_exited"] + " (raised after the "
+            "user data folder is released); MicrosoftEdge/WebView2Feedback#4628 (a browser process "
+            "that does not end after Dispose)",
+        ),
+        (
+            "held-files",
+            "a file a running browser process holds cannot be deleted (sharing "
+            "violation) and shutil.rmtree stops at the first one; NTFS lists names alphabetically",
+            SOURCES["find_first_file"] + "; r0x0r/pywebview#1688 (rmtree stopped at a locked file)",
+        ),
+        (
+            "form-close-disposes",
+            "a closed non-modal Form is disposed with its child controls",
+            SOURCES["form_close"],
+        ),
+    ]
+
+
+def install(browser_exit_after: float = 0.0, honour_creation_properties: bool = False) -> None:
+    """Put the stand-ins in place (before ``webview.start()`` loads the Windows modules); the
+    arguments choose the pessimistic twins (see the module docstring)."""
+    CONFIG.update(
+        browser_exit_after=browser_exit_after, honour_creation_properties=honour_creation_properties
+    )
+    shutil.rmtree = windows_rmtree  # type: ignore[assignment]
     # Standard modules that look for winreg / sys.getwindowsversion when first imported
     # (mimetypes, ntpath, pathlib) must see Linux: import them, and webview, first.
     import importlib.metadata  # noqa: F401
@@ -681,22 +875,25 @@ def install() -> None:
     references: List[str] = []
     clr.AddReference = references.append  # type: ignore[attr-defined]
     clr.references = references  # type: ignore[attr-defined]
-    winforms = _Module(
-        "System.Windows.Forms", Application=Application, Form=Form, Control=Control
-    )
+    winforms = _Module("System.Windows.Forms", Application=Application, Form=Form, Control=Control)
     modules = {
         "clr": clr,
         "winreg": _winreg(),
         "System": _Module(
-            "System", Func=delegate, Action=delegate, Convert=Convert, Uri=Uri, Environment=Environment,
-            String=str, Object=object, Type=object,
+            "System",
+            Func=delegate,
+            Action=delegate,
+            Convert=Convert,
+            Uri=Uri,
+            Environment=Environment,
+            String=str,
+            Object=object,
+            Type=object,
         ),
         "System.Windows": _Module("System.Windows", Forms=winforms),
         "System.Windows.Forms": winforms,
         "System.Drawing": _Module("System.Drawing"),
-        "System.Threading": _Module(
-            "System.Threading", Thread=_Thread, ThreadStart=delegate
-        ),
+        "System.Threading": _Module("System.Threading", Thread=_Thread, ThreadStart=delegate),
         "System.Threading.Tasks": _Module(
             "System.Threading.Tasks", Task=delegate, TaskScheduler=TaskScheduler
         ),

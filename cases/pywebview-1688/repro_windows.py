@@ -1,0 +1,54 @@
+"""pywebview #1688 on Windows, natively: private mode deletes the user's ``storage_path``.
+
+Trigger: ``webview.start(gui="edgechromium", storage_path=<the user's folder>)`` in private mode
+(the default), proof that the page loaded (``window.evaluate_js("6 * 7") == 42``), then
+``window.destroy()``; judged by ``state_lost`` (label ``user-files``): the user's two files
+expected after exit, next to those still there.
+
+Written for the Windows runner of the cross-OS workflow; the case metadata runs it on win32 only,
+and it has never run on the Linux machine that built the corpus.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Dict
+
+from harness import child
+
+import userfiles
+import webview
+
+LOAD_TIMEOUT = 60.0
+
+
+def main() -> int:
+    seen: Dict[str, Any] = {}
+    storage = userfiles.make()
+    window = webview.create_window("corpus pywebview-1688", html="<p>corpus</p>")
+
+    def close_when_loaded() -> None:
+        seen["loaded"] = window.events.loaded.wait(LOAD_TIMEOUT)
+        if seen["loaded"]:
+            seen["js"] = window.evaluate_js("6 * 7")
+        window.destroy()
+
+    workaround = child.workaround()
+    start = workaround.start if workaround is not None else webview.start
+    start(close_when_loaded, gui="edgechromium", storage_path=storage)
+    child.record("storage_path", storage)
+    child.record("js_result", seen.get("js"))
+    child.control("page-loaded", seen.get("js") == 42)
+    if seen.get("js") != 42:
+        sys.stderr.write("the EdgeChromium window did not load: %r\n" % seen)
+        return 1
+    child.trigger(
+        "webview.start(gui='edgechromium', storage_path=...): page loaded, "
+        "window.destroy(), GUI loop ended"
+    )
+    child.state("user-files", list(userfiles.USER_FILES), userfiles.kept(storage))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""The user's own storage_path folder of every pywebview-1688 reproducer: made before the
+window starts, with two files of the user's in it (named so that, in NTFS order, one comes before
+WebView2's ``EBWebView`` folder and one after it), and what of it is left afterwards."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import List
+
+USER_FILES = ("app-settings.json", "user-notes.txt")
+
+
+def make() -> str:
+    """A storage folder of the user's, with the user's files in it."""
+    folder = os.path.join(tempfile.mkdtemp(prefix="corpus-app-"), "storage")
+    os.makedirs(folder)
+    for name in USER_FILES:
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as out:
+            out.write("the user's data\n")
+    return folder
+
+
+def kept(folder: str) -> List[str]:
+    """The user's files still there."""
+    return [name for name in USER_FILES if os.path.isfile(os.path.join(folder, name))]
