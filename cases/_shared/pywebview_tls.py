@@ -52,7 +52,9 @@ def qt_offscreen() -> None:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
         wanted.append("--no-sandbox")
-    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags + [f for f in wanted if f not in flags])
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(
+        flags + [f for f in wanted if f not in flags]
+    )
 
 
 _keep: list = []  # the application and the throwaway page live as long as the process
@@ -200,5 +202,7 @@ def https_get(url: str, cadata: Optional[str] = None) -> bytes:
 def tls_files(folder: str) -> List[str]:
     """pywebview's generated key and certificate files in ``folder`` (the temp dir)."""
     return sorted(
-        n for n in os.listdir(folder) if n.startswith(("keyfile_", "certfile_")) and n.endswith(".pem")
+        n
+        for n in os.listdir(folder)
+        if n.startswith(("keyfile_", "certfile_")) and n.endswith(".pem")
     )

@@ -58,7 +58,9 @@ def make_window(mode: str) -> Any:
     if mode == "html":
         return webview.create_window(title, html=tls.PAGE)
     if mode == "local":
-        return webview.create_window(title, tls.write_page(os.path.abspath(os.path.join("app", "site"))))
+        return webview.create_window(
+            title, tls.write_page(os.path.abspath(os.path.join("app", "site")))
+        )
     site = http.server.ThreadingHTTPServer(("127.0.0.1", child.free_port()), _Page)
     threading.Thread(target=site.serve_forever, daemon=True).start()
     return webview.create_window(title, "http://127.0.0.1:%d/" % site.server_address[1])
@@ -71,7 +73,10 @@ def main(mode: str) -> int:
         sys.stderr.write(broken + "\n")
         return 1
     if not tls.has_ssl_parameter():
-        child.absent("pywebview %s: webview.start() has no ssl parameter (PR #1039, first in 4.1)" % tls.version())
+        child.absent(
+            "pywebview %s: webview.start() has no ssl parameter (PR #1039, first in 4.1)"
+            % tls.version()
+        )
         return 0
     temp = tempfile.gettempdir()
     seen: Dict[str, Any] = {}
@@ -89,7 +94,9 @@ def main(mode: str) -> int:
                 certs = [n for n in seen["tls_files_while_open"] if n.startswith("certfile_")]
                 with open(os.path.join(temp, certs[0]), "rb") as f:
                     generated = tls.der_of(f.read())
-                seen["served_generated_certificate"] = tls.served_certificate(server.address) == generated
+                seen["served_generated_certificate"] = (
+                    tls.served_certificate(server.address) == generated
+                )
         except Exception as exc:  # recorded: the controls below then fail
             seen["error"] = repr(exc)
         finally:
@@ -101,7 +108,14 @@ def main(mode: str) -> int:
 
     child.record("pywebview", tls.version())
     child.record("mode", mode)
-    for key in ("page", "js", "server", "served_generated_certificate", "tls_files_while_open", "error"):
+    for key in (
+        "page",
+        "js",
+        "server",
+        "served_generated_certificate",
+        "tls_files_while_open",
+        "error",
+    ):
         if key in seen:
             child.record(key, seen[key])
     child.record("remote_site_requests", _Page.hits)
@@ -114,11 +128,17 @@ def main(mode: str) -> int:
         page_ok = str(seen.get("page", "")).startswith(tls.MARKER + " ")
     child.control("javascript-round-trip", seen.get("js") == 42)
     child.control("page-loaded", page_ok)
-    child.control("certificate-generated", any(n.startswith("certfile_") for n in seen.get("tls_files_while_open", [])))
+    child.control(
+        "certificate-generated",
+        any(n.startswith("certfile_") for n in seen.get("tls_files_while_open", [])),
+    )
     if mode == "remote":
         child.control("remote-site-served", bool(_Page.hits))
     if seen.get("server") is not None or mode == "local":
-        child.control("pywebview-server-presented-generated-certificate", seen.get("served_generated_certificate") is True)
+        child.control(
+            "pywebview-server-presented-generated-certificate",
+            seen.get("served_generated_certificate") is True,
+        )
     if seen.get("js") != 42 or not page_ok:
         sys.stderr.write("the window did not load the page: %r\n" % seen)
         return 1

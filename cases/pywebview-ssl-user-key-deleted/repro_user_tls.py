@@ -38,7 +38,10 @@ def main() -> int:
         sys.stderr.write(broken + "\n")
         return 1
     if not tls.has_ssl_parameter():
-        child.absent("pywebview %s: webview.start() has no ssl parameter (PR #1039, first in 4.1)" % tls.version())
+        child.absent(
+            "pywebview %s: webview.start() has no ssl parameter (PR #1039, first in 4.1)"
+            % tls.version()
+        )
         return 0
     page = tls.write_page(os.path.join(APP, "site"))
     keyfile, certfile = tls.make_user_tls(os.path.join(APP, "tls"))
@@ -56,7 +59,9 @@ def main() -> int:
             seen["js"] = window.evaluate_js("6 * 7")
             address = webview.http.global_server.address
             seen["server"] = address
-            seen["served_user_certificate"] = tls.served_certificate(address) == tls.der_of(user_cert_pem)
+            seen["served_user_certificate"] = tls.served_certificate(address) == tls.der_of(
+                user_cert_pem
+            )
             if seen["served_user_certificate"]:
                 body = tls.https_get(address + "index.html", cadata=user_cert_pem.decode("ascii"))
                 seen["verified_get"] = tls.MARKER in body.decode("utf-8", "replace")
