@@ -104,7 +104,12 @@ def main(mode: str) -> int:
 
     workaround = child.workaround()
     start = workaround.start if workaround is not None else webview.start
-    start(look_then_close, gui="qt", ssl=True)
+    try:
+        start(look_then_close, gui="qt", ssl=True)
+    except Exception as exc:  # e.g. a 5.x Qt backend with Qt 5 enum names under PyQt6: no verdict
+        child.record("note", "pywebview %s: webview.start() raised %r" % (tls.version(), exc))
+        sys.stderr.write("webview.start() raised %r\n" % exc)
+        return 1
 
     child.record("pywebview", tls.version())
     child.record("mode", mode)
