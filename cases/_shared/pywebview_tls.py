@@ -1,7 +1,8 @@
 """A real pywebview Qt window over TLS, offscreen on Linux: what the pywebview `ssl=True` cases
 share (pywebview-ssl-user-key-deleted, pywebview-ssl-generated-key-left).
 
-Call ``qt_offscreen()`` then ``qt_application()`` before ``import webview``. QtWebEngine draws
+Call ``qt_offscreen()``, ``broken_release()`` and then ``qt_application()`` before
+``import webview``. QtWebEngine draws
 with the offscreen platform (no X server); as root Chromium needs its sandbox off. It is also
 told to accept the local server's self-signed certificate (``--ignore-certificate-errors``):
 pywebview's Qt backend trusts that certificate through ``QSslConfiguration`` (``add_tls_cert``),
@@ -75,8 +76,14 @@ def version() -> str:
     return dist_version("pywebview")
 
 
+QT5_ONLY = "QWebEngineSettings.LocalContentCanAccessFileUrls"  # 5.2: ...WebAttribute.Local...
+
+
 def broken_release() -> Optional[str]:
-    """Why this release's Qt backend cannot load on any OS (a fault of the release), or None."""
+    """Why this release's Qt backend cannot run here (a fault of the release), or None.
+
+    Call it before ``qt_application()``: its message is then the run's only output.
+    """
     spec = importlib.util.find_spec("webview.platforms")
     if spec is None:  # 4.2: published without the package (4.2.1 has it)
         return (
@@ -86,11 +93,18 @@ def broken_release() -> Optional[str]:
     qt = os.path.join(list(spec.submodule_search_locations or [])[0], "qt.py")
     try:
         with open(qt, encoding="utf-8") as f:
-            compile(f.read(), qt, "exec")
+            source = f.read()
+        compile(source, qt, "exec")
     except SyntaxError as exc:  # 4.3-4.3.2: a quoted key inside a quoted string (4.3.3 fixed)
         return (
             "pywebview %s: webview/platforms/qt.py does not compile (SyntaxError line %s), so "
             "the Qt backend cannot load with any Python or Qt binding" % (version(), exc.lineno)
+        )
+    if os.environ.get("QT_API") == "pyqt6" and QT5_ONLY in source:  # 5.0-5.1
+        return (
+            "pywebview %s: webview/platforms/qt.py uses the Qt 5 enum name %s, which PyQt6 "
+            "lacks, and its Qt 5 binding cannot read a certificate with OpenSSL 3: no Qt window "
+            "with ssl=True on this machine" % (version(), QT5_ONLY)
         )
     return None
 
