@@ -46,12 +46,14 @@ def python_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
-STDERR_TAIL = 4000  # characters of a process's stderr kept in evidence and quoted in reasons
+STDERR_TAIL = 4000  # characters of a process's stderr kept in a run's evidence
+REASON_TAIL = 240  # characters of it quoted in a reason (which is shown shortened from its start)
 
 
-def tail(text: str) -> str:
-    """The end of a process's output, as evidence keeps it and reasons quote it."""
-    return text[-STDERR_TAIL:]
+def tail(text: str, size: int = STDERR_TAIL) -> str:
+    """The end of a process's output: evidence keeps STDERR_TAIL, a reason quotes REASON_TAIL,
+    so the line that decided a crash survives a reason shortened for a table."""
+    return text[-size:]
 
 
 def shorten(text: str, width: int = 300) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import probes
 from .metadata import Check, Variant
-from .outcomes import Outcome, shorten, tail
+from .outcomes import REASON_TAIL, Outcome, shorten, tail
 from .runner import RunResult
 
 # The reason of an error cell whose environment could not be built starts with this.
@@ -38,7 +38,7 @@ def _not_run(result: RunResult, check: Check, variant: Variant) -> str | None:
             f"processes still alive after the reproducer exited (killed): {'; '.join(result.stray)}"
         )
     if result.exit_code not in check.exit_codes:
-        return f"exit status {result.exit_code}; stderr ends: {tail(obs.stderr)}"
+        return f"exit status {result.exit_code}; stderr ends: {tail(obs.stderr, REASON_TAIL)}"
     if result.evidence_error:
         return f"the evidence file could not be read: {result.evidence_error}"
     if variant.patch and not obs.evidence.get("patched"):
