@@ -174,7 +174,7 @@ def _baseline_to_merge(args: argparse.Namespace, out: Path) -> dict[str, Any] | 
     if args.python:
         raise InputError("--save-baseline takes every configured Python (no --python)")
     path = out / "baseline" / f"{plan.PLATFORM}.json"
-    if not args.case:
+    if not args.case or not path.exists():  # a full run, or this OS's first cases
         return {"cells": []}
     try:
         return results.load(path)
