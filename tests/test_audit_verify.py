@@ -57,4 +57,5 @@ def test_windows_leaks_run_their_simulated_checks_here_and_ignores_are_skipped(
     cases = {case for case, _, _ in jobs}
     assert "werkzeug-3039" not in cases and "nicegui-4131" not in cases  # ignored; not on win32
     pywebview = {(check, kind) for case, check, kind in jobs if case == "pywebview-1554"}
-    assert pywebview == {(c, k) for c in ("folder", "warning") for k in ("plain", "workaround")}
+    checks = ("folder", "folder-late-release", "folder-props-honoured", "warning")
+    assert pywebview == {(c, k) for c in checks for k in ("plain", "workaround")}
