@@ -40,6 +40,7 @@ class Disk(ThreadPoolExecutor):
         owner = current_task()
         if self.holding and owner not in self.decided:
             self.held.append((owner, fn, args, kwargs, future))
+            future.add_done_callback(self._dropped)
         else:
             self._run(fn, args, kwargs, future)
         return future
@@ -54,10 +55,20 @@ class Disk(ThreadPoolExecutor):
         except BaseException as exc:  # handed to the awaiting task, as a worker thread would
             future.set_exception(exc)
 
+    def _dropped(self, future: Future) -> None:
+        """A held job whose task was cancelled never runs; the task's clean-up calls that
+        follow (closing the file) run at once: the shutdown has decided about that task."""
+        for job in self.held:
+            if job[4] is future and future.cancelled():
+                self.held.remove(job)
+                self.counts["dropped"] += 1
+                self.decided.add(job[0])
+                return
+
     def decide(self, tasks: Set[Any]) -> None:
         """The shutdown now waits for ``tasks``: their held jobs run, cancelled ones are dropped."""
         self.counts["decisions"] += 1
-        self.decided = set(tasks)
+        self.decided |= set(tasks)
         self.settle()
 
     def settle(self) -> None:
