@@ -1,31 +1,37 @@
 """nicegui-4109 follow-up (#4617): one finalizer per value change while the owner lives.
 
 Trigger (no app, server or event loop): one live model object with a
-``nicegui.binding.BindableProperty`` gets a first value, then CHANGES different values. In
-2.11.1-2.14.1 (PR #4122) every changing ``__set__`` evaluates
+``nicegui.binding.BindableProperty`` gets a first value, then changes its value again and
+again. In 2.11.1-2.14.1 (PR #4122) every changing ``__set__`` evaluates
 ``bindable_properties.setdefault(key, weakref.finalize(owner, ...))``: the dictionary keeps the
 first finalizer, but each new one is registered in ``weakref.finalize``'s own registry and
 stays there until the owner dies. 2.15.0 (PR #4619) uses a ``WeakValueDictionary`` and creates
-none; 2.11.0 creates none either (it leaks the owner itself instead: the ``owners`` check).
+none.
+
+Releases before 2.11.1 have no such code path (PR #4122 brought the finalizers): the reproducer
+records ``absent`` and triggers nothing; their leak is the owner itself (the ``owners`` check).
 
 Evidence:
-- ``state["finalizers"]``: finalizers attached to the object after the first assignment
-  (``expected``) and after CHANGES more changes (``actual``); they differ only if the
-  registration accumulates (judged).
-- ``finalizers``: per-change growth, registry entries for the object, and the size of
-  ``weakref.finalize``'s registry before, during and after the object is dropped.
+- ``growth["finalizers"]``: finalizers attached to the object after 1, 10, 50 and 200 value
+  changes, counted after a warm-up of a first value and WARM_UP changes (judged: a leak only
+  if the count grows at every step).
+- ``finalizers``: the same counts, the registry entries for the object, and the size of
+  ``weakref.finalize``'s registry while the object lives and after it is dropped.
 - control ``finalizer-count-works``: the count sees a finalizer attached by us.
 """
 from __future__ import annotations
 
 import gc
 import weakref
-from typing import Any, Dict
+from importlib import metadata
+from typing import Any, Dict, List, Tuple
 
 from harness import child
 from nicegui import binding
 
-CHANGES = 1000
+STEPS = (1, 10, 50, 200)  # cumulative value changes at which the finalizers are counted
+WARM_UP = 5
+FIRST_WITH_FINALIZERS = (2, 11, 1)  # PR #4122
 changes_seen = 0
 
 
@@ -36,6 +42,11 @@ def on_change(_owner: Any, _value: Any) -> None:
 
 class Model:
     value = binding.BindableProperty(on_change=on_change)
+
+
+def release() -> Tuple[int, ...]:
+    return tuple(int("".join(c for c in part if c.isdigit()) or 0)
+                 for part in metadata.version("nicegui").split(".")[:3])
 
 
 def all_finalizers() -> Dict[Any, Any]:
@@ -61,19 +72,33 @@ def counting_works() -> bool:
 
 
 def main() -> None:
+    version = metadata.version("nicegui")
+    if release() < FIRST_WITH_FINALIZERS:
+        child.absent(
+            "nicegui %s predates PR #4122 (first released in 2.11.1), the first release whose "
+            "BindableProperty.__set__ creates a weakref.finalize: no finalizer per value change "
+            "(#4617) can arise; up to 2.11.0 the owner itself is kept (#4109, check owners)" % version
+        )
+        return
     child.control("finalizer-count-works", counting_works())
     total_before = len(all_finalizers())
 
     model = Model()
     model.value = 0
+    for number in range(1, WARM_UP + 1):
+        model.value = -number
     baseline = finalizers_of(model)
-    for number in range(1, CHANGES + 1):
-        model.value = number
-    after = finalizers_of(model)
-    if changes_seen == CHANGES and model.value == CHANGES:
-        child.trigger("%d value changes through BindableProperty.__set__ (on_change ran %d times)"
-                      % (CHANGES, changes_seen))
-    child.state("finalizers", expected=baseline, actual=after)
+    points: List[Tuple[int, int]] = []
+    done = 0
+    for step in STEPS:
+        while done < step:
+            done += 1
+            model.value = done
+        points.append((step, finalizers_of(model) - baseline))
+    if changes_seen == WARM_UP + STEPS[-1] and model.value == STEPS[-1]:
+        child.trigger("nicegui %s: %d value changes through BindableProperty.__set__ "
+                      "(on_change ran %d times)" % (version, STEPS[-1], changes_seen))
+    child.growth("finalizers", points)
     total_during = len(all_finalizers())
     entries = registry_entries_of(model)
 
@@ -86,17 +111,14 @@ def main() -> None:
     child.record(
         "finalizers",
         {
-            "changes": CHANGES,
-            "after_first_assignment": baseline,
-            "after_changes": after,
-            "per_change": (after - baseline) / CHANGES,
+            "after_warm_up": baseline,
+            "added_after_changes": dict((str(n), v) for n, v in points),
             "registry_entries_for_object": entries,
             "finalize_registry_growth_while_alive": total_during - total_before,
             "finalize_registry_growth_after_drop": len(all_finalizers()) - total_before,
         },
     )
-    print("finalizers on the object: %d after the first value, %d after %d changes"
-          % (baseline, after, CHANGES))
+    print("finalizers added after %s changes: %s" % (list(STEPS), [v for _, v in points]))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """nicegui-4592: a FilePersistentDict change that never reaches the disk.
 
-Usage: ``python repro_storage.py reset|teardown``
+Usage: ``python repro_storage.py reset`` or ``python repro_storage.py teardown slow|fast``
 
 ``reset`` (the reported scenario, issue #4592): create a ``FilePersistentDict`` (before 2.10.0:
 ``nicegui.storage.PersistentDict``), write a key while no event loop runs, call ``app.reset()``
@@ -8,13 +8,16 @@ Usage: ``python repro_storage.py reset|teardown``
 write is parked as a ``backup()`` coroutine in the startup handlers; ``app.reset()`` drops it:
 "coroutine 'FilePersistentDict.backup.<locals>.backup' was never awaited" and no file.
 
-``teardown`` (NiceGUI's shutdown path): inside a running loop, write a key (one backup task in
-flight: it has taken its snapshot, and a one-worker default executor holds its file write back,
-as a slow disk would), write a second key (queued behind it), then shut down the way the release
-does: ``await background_tasks.teardown()`` from 2.16.0 (PR #4641); before 2.16.0 there is no
-teardown, so ``app.stop()`` runs and the loop's end (``asyncio.run``) cancels what is left. A
-release whose backups are synchronous (our patch) has nothing in flight and says so. Anything
-else (no backup in flight, nothing queued, an unknown shutdown API) exits 3, never clean.
+``teardown slow|fast`` (NiceGUI's shutdown path): inside a running loop, write a key (one
+backup task in flight: it has taken its snapshot), write a second key (queued behind it), then
+shut down the way the release does: ``await background_tasks.teardown()`` from 2.16.0 (PR #4641),
+before that the lifespan's ``nicegui.nicegui._shutdown()``; the end of ``asyncio.run`` cancels
+what is left, as uvicorn's does. File calls go through ``Disk``, the loop's executor, which runs
+them in the loop's thread at points fixed by the order of callbacks, so no run races another:
+with a ``slow`` disk a job waits until the shutdown has decided about its task (held, then run or
+dropped), with a ``fast`` one it completes when submitted. A release whose backups are
+synchronous (our patch) has nothing in flight and says so. Anything else (no backup in flight
+at the second write, an unknown shutdown API) exits 3, never clean.
 
 Evidence: warnings and unraisable exceptions (``capture_warnings``: the ``never_awaited`` probe
 matches the ``PersistentDict.backup`` coroutine by name), and ``state["disk"]``: the dict in
@@ -29,17 +32,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib
 import json
 import os
 import shutil
 import sys
 import tempfile
-import threading
 import types
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from disk import Disk, current_task, watch  # this folder
 from harness import child
 
 BASE = Path(tempfile.gettempdir()) / "corpus-nicegui-4592"
@@ -47,6 +50,12 @@ STORAGE = BASE / "storage"  # NICEGUI_STORAGE_PATH: app.reset() deletes it
 DATA = BASE / "data"
 FILE = DATA / "storage-corpus.json"
 os.environ["NICEGUI_STORAGE_PATH"] = str(STORAGE)  # before nicegui is imported
+
+
+# The modules each fix of fixes/nicegui-4592 marks once applied (default: patch.py's).
+PATCH_MARKS = {
+    "writeup.py": [("nicegui.background_tasks", "_corpus_writeup_fix"), ("nicegui.nicegui", "_corpus_writeup_fix")],
+}
 
 
 def fail(message: str) -> None:
@@ -119,28 +128,10 @@ def check_reset(workaround: Any) -> Dict[str, Any]:
     return dict(store)
 
 
-class SlowDisk(ThreadPoolExecutor):
-    """The loop's default executor for the scenario: one worker, so a job can be held back.
-
-    aiofiles (and ``asyncio.to_thread`` in 3.17+) run their file calls here. When the first
-    background backup serialises its snapshot, ``hold()`` queues a job that waits for ``gate``:
-    the backup's write is then still in flight, deterministically, as on a slow disk.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(max_workers=1)
-        self.gate = threading.Event()
-        self.held = 0
-
-    def hold(self) -> None:
-        self.held += 1
-        self.submit(self.gate.wait, 10)
-
-
-def observe_snapshots(store: Any, disk: SlowDisk) -> Callable[[], None]:
+def observe_snapshots(store: Any, disk: Disk, seen: Dict[str, Any]) -> Callable[[], None]:
     """Wrap the serialiser the release's FilePersistentDict calls (observation only: the result
-    is unchanged) so the first snapshot taken by a background task holds the disk back.
-    Returns a function that undoes the wrapping."""
+    is unchanged): the first snapshot taken by a background task is noted, and from then on the
+    slow disk holds its jobs. Returns a function that undoes the wrapping."""
     module = sys.modules[FilePersistentDict.__module__]
     owner: Any = module if callable(getattr(module, "dumps", None)) else getattr(module, "json", None)
     original = getattr(owner, "dumps", None)
@@ -148,12 +139,10 @@ def observe_snapshots(store: Any, disk: SlowDisk) -> Callable[[], None]:
         fail("nicegui %s: cannot find the serialiser of %s" % (VERSION, module.__name__))
 
     def dumps(obj: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            task = asyncio.current_task()
-        except RuntimeError:  # no running loop: a synchronous write
-            task = None
-        if obj is store and disk.held == 0 and task is not None and task.get_name() != "corpus-scenario":
-            disk.hold()  # queued before the backup's own write job: the write waits for the gate
+        task = current_task()
+        if obj is store and task is not None and task.get_name() != "corpus-scenario":
+            seen.setdefault("snapshots", []).append(sorted(obj))
+            disk.hold()
         return original(obj, *args, **kwargs)
 
     if owner is module:
@@ -166,59 +155,72 @@ def observe_snapshots(store: Any, disk: SlowDisk) -> Callable[[], None]:
     return lambda: setattr(module, "json", owner)
 
 
-def check_teardown(workaround: Any) -> Dict[str, Any]:
+def shutdown_path() -> Tuple[str, Callable[[], Any]]:
+    """The release's own shutdown: teardown() from 2.16.0 (PR #4641, an app.stop handler),
+    before that the lifespan's _shutdown() (app.stop() runs the handlers); asyncio.run's end
+    then cancels what is left, as uvicorn's does."""
     teardown = getattr(background_tasks, "teardown", None)
-    if teardown is None and hasattr(background_tasks, "await_on_shutdown"):
-        fail("nicegui %s has await_on_shutdown but no background_tasks.teardown: unknown shutdown path" % VERSION)
-    if teardown is None and not hasattr(app, "stop"):
-        fail("nicegui %s has neither background_tasks.teardown nor app.stop" % VERSION)
+    if teardown is not None:
+        return "await background_tasks.teardown()", teardown
+    if hasattr(background_tasks, "await_on_shutdown"):
+        fail("nicegui %s has await_on_shutdown but no background_tasks.teardown" % VERSION)
+    lifespan = importlib.import_module("nicegui.nicegui")
+    shutdown = getattr(lifespan, "_shutdown", None)
+    if shutdown is None:
+        fail("nicegui %s has neither background_tasks.teardown nor nicegui._shutdown" % VERSION)
+    return "await nicegui.nicegui._shutdown() (no teardown before 2.16.0)", shutdown
+
+
+def check_teardown(workaround: Any, disk_kind: str) -> Dict[str, Any]:
+    described, shutdown = shutdown_path()
     store = FilePersistentDict(FILE, encoding="utf-8")
     if workaround:
         workaround.track(store)
         workaround.install(app)
-    disk = SlowDisk()
-    undo = observe_snapshots(store, disk)
-    seen: Dict[str, Any] = {}
+    disk = Disk(slow=disk_kind == "slow")
+    seen: Dict[str, Any] = {"disk": disk_kind, "shutdown": described}
+    undo = observe_snapshots(store, disk, seen)
 
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
         loop.set_default_executor(disk)
         core.loop = loop
         store["first"] = 1  # starts a background backup (or writes synchronously)
-        for _ in range(500):  # wait until that backup has taken its snapshot
-            if disk.held or not background_tasks.lazy_tasks_running:
+        for _ in range(1000):  # until that backup has taken its snapshot (no timers, no threads)
+            if seen.get("snapshots") or not background_tasks.lazy_tasks_running:
                 break
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0)
         seen["in_flight"] = sorted(background_tasks.lazy_tasks_running)
-        seen["snapshot_taken"] = bool(disk.held)
+        seen["snapshot_taken"] = bool(seen.get("snapshots"))
         store["second"] = 2  # queued behind the running backup, if one runs
         seen["queued"] = sorted(lazy_waiting())
         seen["synchronous"] = not seen["in_flight"] and read_disk() == dict(store)
-        loop.call_soon(disk.gate.set)  # the disk catches up once shutdown has begun
-        if teardown is not None:
-            seen["shutdown"] = "await background_tasks.teardown()"
-            await teardown()
-        else:
-            seen["shutdown"] = "app.stop(), then asyncio.run cancels what is left (no teardown before 2.16.0)"
-            result = app.stop()
-            if asyncio.iscoroutine(result):
-                await result
+        task = asyncio.ensure_future(shutdown())
+        await asyncio.gather(task, watch(task, disk))
 
     try:
         with child.capture_warnings():
             asyncio.run(named(scenario()))  # like uvicorn: cancels leftover tasks at the end
-            disk.shutdown(wait=True)  # 3.8's asyncio.run does not join the executor
+            disk.shutdown(wait=True)
             core.loop = None
             for _ in range(3):
                 gc.collect()
     finally:
-        disk.gate.set()
         undo()
+    seen["disk_jobs"] = dict(
+        disk.counts,
+        cancelled_while_held=sum(1 for job in disk.held if job[4].cancelled()),
+        never_run=sum(1 for job in disk.held if not job[4].cancelled()),
+    )
     child.record("shutdown", seen)
-    if not seen["synchronous"] and not (seen["in_flight"] and seen["snapshot_taken"] and seen["queued"]):
-        fail("nicegui %s: no backup in flight with one queued, and no synchronous write: %r" % (VERSION, seen))
-    state = "a backup %s in flight and one queued" % seen["in_flight"] if seen["in_flight"] else "synchronous backups"
-    child.trigger("nicegui %s: two writes (%s), then %s" % (VERSION, state, seen["shutdown"]))
+    if not seen["synchronous"] and not (seen["in_flight"] and seen["snapshot_taken"]):
+        fail("nicegui %s: no backup in flight at the second write, and no synchronous write: %r" % (VERSION, seen))
+    if seen["synchronous"]:
+        state = "synchronous backups"
+    else:  # the write-up's fix replaces the running backup instead of queueing the second one
+        state = "a backup %s in flight, the second %s" % (
+            seen["in_flight"], "queued" if seen["queued"] else "started in its place")
+    child.trigger("nicegui %s, %s disk: two writes (%s), then %s" % (VERSION, disk_kind, state, described))
     return dict(store)
 
 
@@ -232,19 +234,21 @@ async def named(coro: Any) -> Any:
 
 def main() -> None:
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
-    if mode not in ("reset", "teardown"):
-        fail("usage: repro_storage.py reset|teardown")
+    disk_kind = sys.argv[2] if len(sys.argv) > 2 else ""
+    if mode not in ("reset", "teardown") or (mode == "teardown") != (disk_kind in ("slow", "fast")):
+        fail("usage: repro_storage.py reset | teardown slow|fast")
     if FilePersistentDict is None:
         fail("nicegui %s has neither FilePersistentDict nor storage.PersistentDict" % VERSION)
     DATA.mkdir(parents=True, exist_ok=True)
     child.record("nicegui", VERSION)
-    if os.environ.get("CORPUS_PATCH"):  # the fix must really be in place for a patched cell to count
-        module = sys.modules[FilePersistentDict.__module__]
-        child.control("patch-applied", bool(getattr(module, "_corpus_patched", False)))
+    patch = os.path.basename(os.environ.get("CORPUS_PATCH", ""))
+    if patch:  # the fix must really be in place for a patched cell to count
+        marks = PATCH_MARKS.get(patch, [(FilePersistentDict.__module__, "_corpus_patched")])
+        child.control("patch-applied", all(getattr(sys.modules.get(name), mark, False) for name, mark in marks))
     workaround = child.workaround()
     expected: Optional[Dict[str, Any]] = None
     try:
-        expected = check_reset(workaround) if mode == "reset" else check_teardown(workaround)
+        expected = check_reset(workaround) if mode == "reset" else check_teardown(workaround, disk_kind)
         child.state("disk", expected=expected, actual=read_disk())
     finally:
         child.record("files_left", listing())

@@ -8,7 +8,7 @@ to own anything: we replace it with a ``weakref.WeakValueDictionary`` right afte
 disappears together with its owner; a new object that later gets the same id cannot inherit a
 stale entry (the removal callback deletes a key only while it still holds the dead
 reference). No finalizer is created per assignment, so the follow-up leak of the upstream fix
-(#4617, one finalizer per value change) does not arise.
+(one finalizer per value change, reported in #4617) does not arise.
 
 Every use of the registry in 2.11.0 (``__set__``, ``bind_to``/``bind_from`` membership tests,
 ``remove``, ``reset``) looks the module global up at call time and works unchanged on the
@@ -25,13 +25,14 @@ import importlib.machinery
 import sys
 import weakref
 from types import ModuleType
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 TARGET = "nicegui.binding"
 MARK = "_corpus_weak_owner_registry"
 
 
-def _release() -> tuple:
+def release() -> tuple:
+    """The installed nicegui release as a tuple of ints (2, 11, 0)."""
     from importlib import metadata  # Python 3.8+
 
     parts = []
@@ -48,10 +49,10 @@ def fix(module: ModuleType) -> None:
     registry = module.bindable_properties
     if isinstance(registry, weakref.WeakValueDictionary):
         return  # 2.15.0 and later: already weak
-    if _release() >= (2, 11, 1):
+    if release() >= (2, 11, 1):
         raise RuntimeError(
             "nicegui %s stores finalizers in bindable_properties; this patch is for <= 2.11.0"
-            % ".".join(map(str, _release()))
+            % ".".join(map(str, release()))
         )
     if type(registry) is not dict:
         raise RuntimeError("unexpected nicegui.binding.bindable_properties: %r" % type(registry))
@@ -62,8 +63,12 @@ def fix(module: ModuleType) -> None:
     setattr(module, MARK, True)
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    """Finds ``nicegui.binding`` like the path finder would, and fixes it once executed."""
+class PatchOnImport(importlib.abc.MetaPathFinder):
+    """Finds ``nicegui.binding`` like the path finder would, and calls ``fix`` on it once
+    executed (shared with ``proposed.py``)."""
+
+    def __init__(self, fix: Callable[[ModuleType], None]) -> None:
+        self.fix = fix
 
     def find_spec(self, fullname: str, path: Optional[Sequence[str]] = None,
                   target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
@@ -76,6 +81,7 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
             sys.meta_path.remove(self)
         loader = spec.loader
         execute = loader.exec_module  # type: ignore[union-attr]
+        fix = self.fix
 
         def exec_module(module: ModuleType) -> None:
             execute(module)
@@ -85,9 +91,14 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
         return spec
 
 
-def apply() -> None:
+def install(fix: Callable[[ModuleType], None]) -> None:
+    """Run ``fix`` on ``nicegui.binding`` now if it is loaded, else once it is imported."""
     module = sys.modules.get(TARGET)
     if module is not None:
         fix(module)
-    elif not any(isinstance(finder, _PatchOnImport) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _PatchOnImport())
+    elif not any(isinstance(finder, PatchOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, PatchOnImport(fix))
+
+
+def apply() -> None:
+    install(fix)
