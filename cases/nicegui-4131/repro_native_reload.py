@@ -178,7 +178,8 @@ def main() -> int:
             if proc.poll() is not None:  # it gave up: read what it said to the end
                 reader.join(EXIT_TIMEOUT)
             if any(FORK_SPAWN in line for line in lines):
-                child.record("startup_error", [line.rstrip() for line in lines if FORK_SPAWN in line])
+                child.record("startup_error",
+                             [line.rstrip() for line in lines if FORK_SPAWN in line])
                 child.absent(NOT_STARTABLE % (sys.version.split()[0], version("nicegui")))
                 return 0
             child.control("window-connected", False)

@@ -15,12 +15,13 @@ and (Linux) which of them are still in /dev/shm at the end: none, once the track
 cleaned up.
 
 Controls: the scenario's precondition is that uvicorn's worker dies by the signal uvicorn
-re-raises after a graceful shutdown (encode/uvicorn PR #1600, first in 0.29.0); a worker that returned normally would run multiprocessing's exit handling
-and read as clean for the wrong reason. The app module logs each signal uvicorn re-raises, and
-uvicorn runs under a launcher that logs the worker's exit code as its reloader sees it (after
-`join`); the control holds when the worker died by one of the re-raised signals. The app
-module also leaves the tracker canary in the worker (`child.tracker_canary`): the tracker's
-report of it shows the worker's tracker ran and reached us. Before 1.2.16 the cell is `absent`.
+re-raises after a graceful shutdown (encode/uvicorn PR #1600, first in 0.29.0); a worker
+that returned normally would run multiprocessing's exit handling and read as clean for the
+wrong reason. The app module logs each signal uvicorn re-raises, and uvicorn runs under a
+launcher that logs the worker's exit code as its reloader sees it (after `join`); the control
+holds when the worker died by one of the re-raised signals. The app module also leaves the
+tracker canary in the worker (`child.tracker_canary`): the tracker's report of it shows the
+worker's tracker ran and reached us. Before 1.2.16 the cell is `absent`.
 """
 from __future__ import annotations
 
