@@ -17,10 +17,17 @@ reload worker is a spawn process. Two upstream facts decide what can happen:
   (fork), so the semaphores NiceGUI makes there are unnamed and never registered with the
   resource tracker. The evidence says how many named (tracked) semaphores each process had.
 
+  On older CPython the worker gets the fork-context queues anyway, as handles that mean
+  nothing in its address space: NiceGUI's shutdown puts `signal_server_shutdown` on one and the
+  worker dies by SIGSEGV before `run.tear_down()`. On 2.15.0 nothing it had was tracked; from
+  2.16.0 (PR #4653) the process pool is made at startup, under spawn, so its 5 semaphores are
+  tracked and reported.
+
 Evidence: the group's stderr read to EOF and re-emitted for the `leaked_semaphores` probe;
 per process of the app (main, worker, window) the named semaphores it had, the exit codes the
-main process saw when it joined its children, the signals the worker logged re-raising; the
-versions. Every process that runs the app script leaves the tracker canary.
+main process saw when it joined its children, the signals the worker logged re-raising, where
+a crashing process crashed (faulthandler); the versions. Every process that runs the app
+script leaves the tracker canary.
 """
 from __future__ import annotations
 
@@ -149,6 +156,7 @@ def main() -> int:
     env["CORPUS_APP_PORT"] = str(child.free_port())
     env["NICEGUI_STORAGE_PATH"] = os.path.join(app_dir, ".nicegui")
     env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONFAULTHANDLER"] = "1"  # a crashing process says where
     child.record("qt_env", qt_env())
 
     proc = subprocess.Popen([sys.executable, "main.py"], cwd=app_dir, env=env,
@@ -211,7 +219,19 @@ def main() -> int:
         {"process": m.group(1), "exit_code": int(m.group(3))} for m in JOINED_RE.finditer(output)])
     child.record("reraised_signals", [int(m.group(1)) for m in RERAISED_RE.finditer(output)])
     child.record("tracker_lines", [line.rstrip() for line in lines if "leaked" in line])
+    child.record("crashes", crashes(lines))
     return 0
+
+
+def crashes(lines: List[str], frames: int = 4) -> List[List[str]]:
+    """Per fatal error faulthandler reported: the error and the crashing thread's top frames."""
+    found: List[List[str]] = []
+    for i, line in enumerate(lines):
+        if line.startswith("Fatal Python error"):
+            found.append([line.rstrip()])
+        elif found and line.startswith("Current thread"):
+            found[-1].extend(text.strip() for text in lines[i + 1:i + 1 + frames])
+    return found
 
 
 if __name__ == "__main__":
