@@ -46,8 +46,8 @@ LEAK_RE = re.compile(r"There appear to be (\d+) leaked semaphore objects")
 STARTED = "Application startup complete"
 RERAISED_RE = re.compile(r"corpus-app: uvicorn re-raises signal (\d+)")
 WORKER_EXIT_RE = re.compile(r"corpus-reloader: worker (\d+) exit code (-?\d+)")
-STARTUP_TIMEOUT = 45.0
-EXIT_TIMEOUT = 30.0
+STARTUP_TIMEOUT = 150.0  # importing NiceGUI on a loaded 2-core machine can take a minute
+EXIT_TIMEOUT = 60.0
 
 # The app module. When the cell has a workaround, the uvicorn worker (a separate process that
 # inherits CORPUS_WORKAROUND) loads it through the harness and lets it register its handler.
@@ -189,7 +189,7 @@ def main() -> int:
         child.control("app-started", started.wait(STARTUP_TIMEOUT))
         if not started.is_set():
             return 1
-        child.control("page-served", wait_for_page(port, 30.0))
+        child.control("page-served", wait_for_page(port, 60.0))
         os.killpg(pgid, signal.SIGINT)
         proc.wait(EXIT_TIMEOUT)
         child.trigger("SIGINT to the `uvicorn --reload` process group after startup; "
