@@ -13,6 +13,15 @@ Python versions; whether the app's on_shutdown ran and how many multiprocessing 
 were still pending then; how many named semaphores the worker had after importing the app,
 and (Linux) which of them are still in /dev/shm at the end: none, once the tracker has
 cleaned up.
+
+Controls: the scenario's precondition is that uvicorn's worker dies by the signal uvicorn
+re-raises after a graceful shutdown (encode/uvicorn PR #1600, first in 0.29.0); a worker
+that returned normally would run multiprocessing's exit handling and read as clean for the
+wrong reason. The app module logs each signal uvicorn re-raises, and uvicorn runs under a
+launcher that logs the worker's exit code as its reloader sees it (after `join`); the control
+holds when the worker died by one of the re-raised signals. The app module also leaves the
+tracker canary in the worker (`child.tracker_canary`): the tracker's report of it shows the
+worker's tracker ran and reached us. Before 1.2.16 the cell is `absent`.
 """
 from __future__ import annotations
 
@@ -31,11 +40,14 @@ from typing import List
 
 from groups import semaphores_left, stop_group
 from harness import child
+from upstream import absent_reason
 
 LEAK_RE = re.compile(r"There appear to be (\d+) leaked semaphore objects")
 STARTED = "Application startup complete"
-STARTUP_TIMEOUT = 45.0
-EXIT_TIMEOUT = 30.0
+RERAISED_RE = re.compile(r"corpus-app: uvicorn re-raises signal (\d+)")
+WORKER_EXIT_RE = re.compile(r"corpus-reloader: worker (\d+) exit code (-?\d+)")
+STARTUP_TIMEOUT = 150.0  # importing NiceGUI on a loaded 2-core machine can take a minute
+EXIT_TIMEOUT = 60.0
 
 # The app module. When the cell has a workaround, the uvicorn worker (a separate process that
 # inherits CORPUS_WORKAROUND) loads it through the harness and lets it register its handler.
@@ -44,6 +56,7 @@ EXIT_TIMEOUT = 30.0
 APP_MODULE = '''\
 import multiprocessing.synchronize
 import multiprocessing.util
+import signal
 import sys
 
 from fastapi import FastAPI
@@ -74,6 +87,19 @@ def report_pending_finalizers() -> None:
 nicegui_app.on_shutdown(report_pending_finalizers)
 ui.run_with(app)
 
+_raise_signal = signal.raise_signal
+
+
+def raise_signal(signum):
+    """uvicorn re-raises the signals it captured once it has shut down: say which."""
+    sys.stderr.write("corpus-app: uvicorn re-raises signal %d\\n" % signum)
+    sys.stderr.flush()
+    _raise_signal(signum)
+
+
+signal.raise_signal = raise_signal
+child.tracker_canary()  # this worker's tracker must report it
+
 cleanup = multiprocessing.synchronize.SemLock._cleanup
 names = [finalizer._args[0] for finalizer in list(multiprocessing.util._finalizer_registry.values())
          if getattr(finalizer, "_callback", None) is cleanup]
@@ -81,7 +107,28 @@ sys.stderr.write("corpus-app: named semaphores after import: %s\\n" % ",".join(n
 sys.stderr.flush()
 '''
 
+# Runs uvicorn as `python -m uvicorn` does, and logs the exit code of each process the reloader
+# joins (its worker) as the reloader sees it: negative is the signal that ended it.
+RELOADER = '''\
+import multiprocessing.process
+import sys
 
+_join = multiprocessing.process.BaseProcess.join
+
+
+def join(self, timeout=None):
+    _join(self, timeout)
+    if self.exitcode is not None:
+        sys.stderr.write("corpus-reloader: worker %d exit code %d\\n" % (self.pid, self.exitcode))
+        sys.stderr.flush()
+
+
+multiprocessing.process.BaseProcess.join = join
+from uvicorn.main import main
+
+sys.argv[0] = "uvicorn"
+main()
+'''
 
 
 def wait_for_page(port: int, timeout: float) -> bool:
@@ -104,6 +151,10 @@ def main() -> int:
     child.record("uvicorn_version", version("uvicorn"))
     child.record("nicegui_version", version("nicegui"))
     child.record("variant", child.variant())
+    why = absent_reason()
+    if why is not None:
+        child.absent(why)
+        return 0
 
     app_dir = tempfile.mkdtemp(prefix="nicegui-4131-app-")
     with open(os.path.join(app_dir, "main.py"), "w", encoding="utf-8") as out:
@@ -112,7 +163,7 @@ def main() -> int:
     env = dict(os.environ)
     env["NICEGUI_STORAGE_PATH"] = os.path.join(app_dir, ".nicegui")
     env["PYTHONUNBUFFERED"] = "1"
-    command = [sys.executable, "-m", "uvicorn", "main:app", "--reload", "--reload-dir", app_dir,
+    command = [sys.executable, "-c", RELOADER, "main:app", "--reload", "--reload-dir", app_dir,
                "--host", "127.0.0.1", "--port", str(port)]
 
     proc = subprocess.Popen(command, cwd=app_dir, env=env, stdin=subprocess.DEVNULL,
@@ -138,7 +189,7 @@ def main() -> int:
         child.control("app-started", started.wait(STARTUP_TIMEOUT))
         if not started.is_set():
             return 1
-        child.control("page-served", wait_for_page(port, 30.0))
+        child.control("page-served", wait_for_page(port, 60.0))
         os.killpg(pgid, signal.SIGINT)
         proc.wait(EXIT_TIMEOUT)
         child.trigger("SIGINT to the `uvicorn --reload` process group after startup; "
@@ -161,13 +212,19 @@ def main() -> int:
     child.record("group_needed_signals", extra_signals)
     child.record("tracker_leaked_semaphores", sum(counts))
     child.record("tracker_lines", [line.rstrip() for line in lines
-                                   if "resource_tracker" in line or "leaked semaphore" in line])
+                                   if "resource_tracker" in line or "leaked" in line])
     child.record("app_shutdown_lines", [line.rstrip() for line in lines if "corpus-app: on_shutdown" in line])
     names: List[str] = []
     for line in lines:
         if line.startswith("corpus-app: named semaphores after import:"):
             names = [name for name in line.split(":", 2)[2].strip().split(",") if name]
     child.record("worker_semaphores_after_import", len(names))
+    reraised = [int(m.group(1)) for m in RERAISED_RE.finditer(output)]
+    worker_exits = [int(m.group(2)) for m in WORKER_EXIT_RE.finditer(output)]
+    child.record("worker_reraised_signals", reraised)
+    child.record("worker_exit_codes", worker_exits)
+    child.control("worker-died-by-reraised-signal",
+                  bool(worker_exits) and -worker_exits[-1] in reraised)
     left = semaphores_left(names)
     if left is not None:
         child.record("worker_semaphores_left_in_dev_shm", left)
