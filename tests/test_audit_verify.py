@@ -29,17 +29,21 @@ def planned(tmp_path: Path, platform: str, ignored: tuple[str, ...] = ()):
 @pytest.mark.skipif(audit_verify.plan.PLATFORM != "linux", reason="the cells chosen on Linux")
 def test_the_leaking_checks_plain_and_with_the_workaround(tmp_path: Path) -> None:
     locked, jobs = planned(tmp_path, "linux")
-    checks = {(case, check) for case, check, _ in jobs}
+    seeds = {"nicegui-4131", "nicegui-4592", "werkzeug-3039"}  # other cases come and go
+    checks = {(case, check) for case, check, _ in jobs if case in seeds}
     assert checks == {
         ("nicegui-4131", "uvicorn-reload"),
         ("nicegui-4131", "exit-os_exit"),
         ("nicegui-4131", "exit-signal"),
         ("nicegui-4131", "exit-execv"),
         ("nicegui-4592", "reset"),
+        ("nicegui-4592", "teardown"),
+        ("nicegui-4592", "teardown-fast"),
         ("werkzeug-3039", "werkzeug"),
         ("werkzeug-3039", "flask"),
-    }  # exit-after-exit-function is clean, teardown has no rule on 2.15.0: not run
-    assert {kind for *_, kind in jobs} == {"plain", "workaround"} and len(jobs) == 14
+    }  # exit-after-exit-function is clean, native-reload absent on 2.15.0: not run
+    mine = [key for key in jobs if key[0] in seeds]
+    assert {kind for *_, kind in mine} == {"plain", "workaround"} and len(mine) == 18
     job = jobs[("nicegui-4592", "reset", "plain")]
     assert job.planned.cell.variant.name == "affected"
     assert job.planned.cell.release == "2.15.0" and job.planned.upstream == "2.15.0"
