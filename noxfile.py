@@ -104,6 +104,12 @@ def history(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def readme(session: nox.Session) -> None:
+    """README.md's write-up claims tables, written again from every case.toml."""
+    _harness(session, "-m", "harness", "readme")
+
+
+@nox.session(venv_backend="none", default=False)
 def blind(session: nox.Session) -> None:
     """Every check blinded on each of its probes (each must be error): results/blind.md."""
     _harness(session, "-m", "harness", "blind", *session.posargs)

@@ -7,17 +7,14 @@ with ``--readme``, between the markers in README.md.
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from . import plan, results
 from .metadata import Case, Check, Variant
 from .outcomes import Outcome, shorten
 
-START, END = "<!-- blind-table:start -->", "<!-- blind-table:end -->"
 PREFERRED = ("affected", "latest")  # the variant a check is blinded on, when it has one
 
 
@@ -85,12 +82,3 @@ def render(records: list[dict[str, Any]], python: str) -> str:
             f"{shorten(r['reason'], 120).replace('|', '/')} |"
         )
     return "\n".join(lines) + "\n"
-
-
-def update_readme(readme: Path, table: str) -> None:
-    """Replace what stands between the markers in the README with the table."""
-    text = readme.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
-    if not pattern.search(text):
-        raise ValueError(f"{readme} has no {START} ... {END} markers")
-    results.write_atomic(readme, pattern.sub(lambda _: f"{START}\n{table}{END}", text))

@@ -41,6 +41,7 @@ from . import (
     metadata,
     plan,
     pypi,
+    readme,
     regression,
     render_terminal,
     report,
@@ -327,7 +328,7 @@ def cmd_blind(args: argparse.Namespace, argv: list[str]) -> int:
     text = blind.render(records, args.python)
     results.write_atomic(out / "blind.md", text)
     if args.readme:
-        blind.update_readme(ROOT / "README.md", text)
+        readme.update("blind-table", text)
     print(text)
     return 1 if _disagree(records) else 0
 
@@ -395,6 +396,13 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
     text = history.render(case, args.python, writer.document["cells"])
     results.write_atomic(out / f"{stem}.md", text)
     print(text)
+    return 0
+
+
+def cmd_readme(args: argparse.Namespace, argv: list[str]) -> int:
+    """README.md's generated parts that come from the metadata: the write-up claims."""
+    readme.update("claims", readme.claims(metadata.load_all()))
+    print(f"wrote the write-up claims of every case into {readme.README}")
     return 0
 
 
@@ -522,6 +530,9 @@ def parser() -> argparse.ArgumentParser:
     )
     running(p_blind)
     p_blind.set_defaults(func=cmd_blind)
+
+    p_readme = sub.add_parser("readme", help="README.md's claims tables from the metadata")
+    p_readme.set_defaults(func=cmd_readme)
 
     p_cases = sub.add_parser("cases", help="list the cases (validates every case.toml)")
     p_cases.set_defaults(func=cmd_cases)

@@ -1,0 +1,50 @@
+"""The parts of README.md that are generated, each between its own markers
+(``<!-- NAME:start -->`` ... ``<!-- NAME:end -->``): the blinded-run table and the write-up
+claims of every case, so the README never drifts from what the corpus holds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import results
+from .metadata import Case
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+
+def update(name: str, text: str, readme: Path = README) -> None:
+    """Replace what stands between the markers ``name`` in the README with ``text``."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    current = readme.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    if not pattern.search(current):
+        raise ValueError(f"{readme} has no {start} ... {end} markers")
+    results.write_atomic(readme, pattern.sub(lambda _: f"{start}\n{text}{end}", current))
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def claims(cases: list[Case]) -> str:
+    """Per case, each write-up claim with the corpus's verdict and its evidence."""
+    lines = []
+    for case in cases:
+        if not case.claims:
+            continue
+        lines += [
+            f"**{case.id}** ([case.toml](cases/{case.id}/case.toml))",
+            "",
+            "| claim | what the write-ups say | verdict | evidence |",
+            "|---|---|---|---|",
+        ]
+        for claim in case.claims:
+            cells = f" (cells: {', '.join(claim.cells)})" if claim.cells else ""
+            lines.append(
+                f"| {claim.id} | {_cell(claim.claim)} | **{claim.verdict}** | "
+                f"{_cell(claim.evidence)}{cells} |"
+            )
+        lines.append("")
+    return "\n".join(lines) + "\n" if lines else "(no case records write-up claims)\n"
