@@ -1,0 +1,82 @@
+"""Our fix for the adhoc certificate files: delete them as soon as the context has loaded them.
+
+``werkzeug.serving.generate_adhoc_ssl_context`` writes the generated certificate and private
+key to two ``mkstemp`` files and removes them only through ``atexit``, so they stay in the temp
+dir while the server runs and for good when it ends by a signal (SIGTERM, SIGKILL) or
+``os._exit``. ``ssl.SSLContext.load_cert_chain`` reads both files when it is called; nothing
+needs them afterwards. The replacement below is the source change in UPSTREAM.md: same files,
+same calls, removed in a ``finally`` right after ``load_ssl_context``.
+
+Applied when ``werkzeug.serving`` is imported (an import hook); ``BaseWSGIServer`` looks the
+function up in the module at call time, so replacing the module attribute is enough.
+"""
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import os
+import sys
+import tempfile
+from types import ModuleType
+from typing import Any
+
+TARGET = "werkzeug.serving"
+MARK = "_corpus_adhoc_files"
+
+
+def _patch(serving: ModuleType) -> None:
+    if getattr(serving.generate_adhoc_ssl_context, MARK, False):
+        return
+
+    def generate_adhoc_ssl_context() -> Any:
+        """Generates an adhoc SSL context for the development server."""
+        from cryptography.hazmat.primitives import serialization
+
+        cert, pkey = serving.generate_adhoc_ssl_pair()
+        cert_handle, cert_file = tempfile.mkstemp()
+        pkey_handle, pkey_file = tempfile.mkstemp()
+        try:
+            os.write(cert_handle, cert.public_bytes(serialization.Encoding.PEM))
+            os.write(
+                pkey_handle,
+                pkey.private_bytes(
+                    encoding=serialization.Encoding.PEM,
+                    format=serialization.PrivateFormat.TraditionalOpenSSL,
+                    encryption_algorithm=serialization.NoEncryption(),
+                ),
+            )
+            os.close(cert_handle)
+            os.close(pkey_handle)
+            return serving.load_ssl_context(cert_file, pkey_file)
+        finally:
+            os.remove(pkey_file)
+            os.remove(cert_file)
+
+    setattr(generate_adhoc_ssl_context, MARK, True)
+    serving.generate_adhoc_ssl_context = generate_adhoc_ssl_context
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Patches TARGET right after it is executed, the first time anything imports it."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != TARGET:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return None
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module: ModuleType) -> None:
+            exec_module(module)
+            _patch(module)
+
+        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
+        return spec
+
+
+def apply() -> None:
+    if TARGET in sys.modules:
+        _patch(sys.modules[TARGET])
+    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _PatchOnImport())
