@@ -94,7 +94,8 @@ def measure(
             s["kind"] == kind and s["received"] == SIZE for s in seen
         )
         if spooled:
-            child.trigger("%d uploads of %d bytes, each body read from a %s" % (UPLOADS, SIZE, kind))
+            what = "%d uploads of %d bytes, each body read from a %s" % (UPLOADS, SIZE, kind)
+            child.trigger(what)
         child.fds("uploads", before, after)
         during = seen[0]["fds"] if seen else -1
         child.record("uploads", {"before": before, "during_first": during, "after": after})
