@@ -6,11 +6,8 @@ end) is served once by ``werkzeug.serving.make_server`` on 127.0.0.1 in a thread
 handler of ``serving.py``, which offers a ``wsgi.file_wrapper``) and read whole over
 ``http.client`` in 1 MB pieces that are thrown away. The response is made as the cell says:
 
-- ``send_file`` (default argument): ``send_file(path, environ)`` as it is (pass-through on,
-  variants affected / latest), with the workaround applied (``workaround``: pass-through off)
-  or with our patch (``patched``);
-- ``buffered`` (the control): ``Response(file.read())``, the file held in memory, which proves
-  that the measurement sees a buffered file.
+``send_file(path, environ)`` as it is (pass-through on, variants affected / latest), with the
+workaround applied (``workaround``: pass-through off) or with our patch (``patched``).
 
 Evidence (``memory``): the process's resident set size just before the request (psutil) and
 its peak (``resource.getrusage``, ``ru_maxrss``) then and after the whole body was read; the
@@ -18,6 +15,10 @@ growth (peak after the body minus the resident size before the request), in MB; 
 type as the server got it. The state ``file-not-buffered``
 (probe ``state_lost``) is ``streamed`` when the peak grew by less than a quarter of the file,
 ``buffered`` otherwise.
+
+Control ``rss-sees-a-buffered-file``: afterwards the process reads the file whole and holds it;
+its resident size (psutil) must then be at least three quarters of the file above what it was
+just before, or the measurement could not have seen a buffered body.
 """
 from __future__ import annotations
 
@@ -60,20 +61,15 @@ def write_large() -> str:
 
 
 def main() -> None:
-    mode = sys.argv[1] if len(sys.argv) > 1 else "send_file"
     workaround = child.workaround()
     path = write_large()
     served: Dict[str, Any] = {}
 
     @Request.application
     def app(request: Request) -> Response:
-        if mode == "buffered":
-            with open(path, "rb") as handle:
-                response = Response(handle.read(), mimetype="application/octet-stream")
-        else:
-            response = send_file(path, request.environ, mimetype="application/octet-stream")
-            if workaround is not None:
-                response = workaround.keep_close_callbacks(response)
+        response = send_file(path, request.environ, mimetype="application/octet-stream")
+        if workaround is not None:
+            response = workaround.keep_close_callbacks(response)
         served["direct_passthrough"] = response.direct_passthrough
         return response
 
@@ -102,9 +98,16 @@ def main() -> None:
         server.shutdown()
         thread.join(10)
         server.server_close()
+    try:
+        unheld = psutil.Process().memory_info().rss
+        with open(path, "rb") as handle:
+            data = handle.read()
+        held = psutil.Process().memory_info().rss
+        del data
+    finally:
         os.remove(path)
     if reply.status == 200 and received == SIZE:
-        child.trigger("GET of a %d MB file served (%s), whole body read" % (SIZE // MB, mode))
+        child.trigger("GET of a %d MB file served, whole body read" % (SIZE // MB))
     # Measured from the resident size just before the request, not from the earlier peak,
     # which may be higher: the growth is then an upper bound of what serving added.
     growth = after - current
@@ -112,16 +115,18 @@ def main() -> None:
     child.record(
         "memory",
         {
-            "mode": mode,
             "workaround": workaround is not None,
             "file_mb": SIZE // MB,
             "peak_rss_mb_before_request": round(before / MB, 1),
             "rss_mb_before_request": round(current / MB, 1),
             "peak_rss_mb_after_body": round(after / MB, 1),
             "peak_growth_mb": round(growth / MB, 1),
+            "rss_mb_holding_the_file": round(held / MB, 1),
+            "rss_mb_before_holding": round(unheld / MB, 1),
             **served,
         },
     )
+    child.control("rss-sees-a-buffered-file", held - unheld >= SIZE * 3 / 4)
     streamed = "streamed" if growth < SIZE / 4 else "buffered"
     child.state("file-not-buffered", "streamed", streamed)
 
