@@ -167,22 +167,17 @@ def _command_line(argv: list[str]) -> str:
 def _baseline_to_merge(args: argparse.Namespace, out: Path) -> dict[str, Any] | None:
     """Checked before anything runs: what ``--save-baseline`` will merge into, if anything.
 
-    A full run replaces this OS's baseline; a run of some cases (``--case``) replaces those
-    cases' cells in it and keeps the others; a run of some Pythons is refused (it would drop
-    the other Pythons' cells of every case)."""
+    A full run replaces this OS's baseline; a run of some cases (``--case``) or some Pythons
+    (``--python``) replaces those cells in it and keeps the others."""
     if not args.save_baseline:
         return None
-    if args.python:
-        raise InputError("--save-baseline takes every configured Python (no --python)")
     path = out / "baseline" / f"{plan.PLATFORM}.json"
-    if not args.case or not path.exists():  # a full run, or this OS's first cases
+    if not (args.case or args.python) or not path.exists():  # full, or this OS's first cells
         return {"cells": []}
     try:
         return results.load(path)
     except ValueError as exc:
-        raise InputError(
-            f"--save-baseline --case merges into {path}, which is unusable: {exc}"
-        ) from None
+        raise InputError(f"--save-baseline merges into {path}, which is unusable: {exc}") from None
 
 
 def _other_baselines(out: Path) -> list[dict[str, Any]]:
@@ -224,7 +219,9 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     written = [path]
     if merge_into is not None:
         baseline = out / "baseline" / f"{plan.PLATFORM}.json"
-        this_os = results.merged_baseline(merge_into, writer.document, [c.id for c in cases])
+        this_os = results.merged_baseline(
+            merge_into, writer.document, [c.id for c in cases], pythons
+        )
         results.write_atomic(baseline, json.dumps(this_os, indent=1, sort_keys=True) + "\n")
         written.append(baseline)
     if full or merge_into is not None:

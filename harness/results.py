@@ -125,12 +125,17 @@ def cell_sort_key(cell: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def merged_baseline(
-    baseline: dict[str, Any], run: dict[str, Any], cases: list[str]
+    baseline: dict[str, Any], run: dict[str, Any], cases: list[str], pythons: list[str]
 ) -> dict[str, Any]:
-    """The run as the new baseline, with the baseline's cells of every other case kept: a new
-    or changed case reaches the baseline without a run of all the others. The run header is
-    the new run's; ``merged_from`` names the runs whose cells were kept."""
-    kept = [c for c in baseline["cells"] if c["case"] not in cases]
+    """The run as the new baseline, with the baseline's cells of every other case and Python
+    kept: a new or changed case, or another Python, reaches the baseline without a run of all
+    the others. The run header is the new run's; ``merged_from`` names the runs whose cells
+    were kept."""
+    kept = [
+        c
+        for c in baseline["cells"]
+        if c["case"] not in cases or c["python_requested"] not in pythons
+    ]
     document = {**run, "cells": sorted([*kept, *run["cells"]], key=cell_sort_key)}
     if kept:
         previous = baseline["run"]
