@@ -53,6 +53,15 @@ def marker_links() -> int:
     return max(links, entries)
 
 
+def forget_current_map(layer: Any) -> None:
+    """Clear ``Layer.current_leaflet``: the class-level pointer to the last map a layer was added
+    to (a strong reference up to 3.15.0 at least, a weak one in 3.18.0) keeps one map alive, bounded and
+    unrelated to the bindings; cleared so that only binding links can keep a map."""
+    for klass in type(layer).__mro__:
+        if "current_leaflet" in vars(klass):
+            klass.current_leaflet = None
+
+
 def collect() -> None:
     for _ in range(3):
         gc.collect()
@@ -87,6 +96,7 @@ def rounds(label: Any, remove: Callable[[Any, List[Any]], None], survivors: Any)
         remove(leaflet, markers)
         seen.setdefault("left_on_map", []).append(sum(m in leaflet.layers for m in markers))
         leaflet.delete()
+        forget_current_map(markers[0])
         del markers, leaflet
         collect()
         points.append((number * MARKERS, marker_links() - base))
