@@ -25,21 +25,29 @@ SOURCE = textwrap.dedent(
     """
 )
 PATCHED = SOURCE.replace(
-    "        self.layers.remove(layer)\n",
-    "        self.layers.remove(layer)\n        binding.remove([layer])\n",
-).replace("        self.layers.clear()\n", "        binding.remove(self.layers)\n        self.layers.clear()\n")
+    "    self.layers.remove(layer)\n",
+    "    self.layers.remove(layer)\n    binding.remove([layer])\n",
+).replace(
+    "    self.layers.clear()\n",
+    "    binding.remove(self.layers)\n    self.layers.clear()\n",
+)
 
 
 def diff(old: str, new: str, context: int = 1) -> str:
     return "".join(
         difflib.unified_diff(
-            old.splitlines(keepends=True), new.splitlines(keepends=True), "a/m.py", "b/m.py", n=context
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            "a/m.py",
+            "b/m.py",
+            n=context,
         )
     )
 
 
 @pytest.mark.parametrize("context", [0, 1, 3])
 def test_a_difflib_diff_turns_the_source_into_the_patched_copy(context: int) -> None:
+    assert PATCHED.count("binding.remove") == 2
     assert source_patch.apply_diff(SOURCE, diff(SOURCE, PATCHED, context)) == PATCHED
 
 

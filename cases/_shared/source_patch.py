@@ -42,7 +42,8 @@ def apply_diff(source: str, diff: str) -> str:
         elif line[:1] in (" ", "-"):
             if pos >= len(old) or old[pos].rstrip("\r\n") != line[1:].rstrip("\r\n"):
                 found = old[pos].rstrip() if pos < len(old) else "end of file"
-                raise ValueError("line %d: expected %r, found %r" % (pos + 1, line[1:].rstrip(), found))
+                expected = line[1:].rstrip()
+                raise ValueError("line %d: expected %r, found %r" % (pos + 1, expected, found))
             if line[0] == " ":
                 out.append(old[pos])
             pos += 1

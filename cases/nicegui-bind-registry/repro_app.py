@@ -113,7 +113,8 @@ def alive(refs: List[Any]) -> int:
 
 
 async def visits(count: int) -> List[int]:
-    return [await asyncio.get_running_loop().run_in_executor(None, get, "/visit") for _ in range(count)]
+    loop = asyncio.get_running_loop()
+    return [await loop.run_in_executor(None, get, "/visit") for _ in range(count)]
 
 
 async def drive() -> None:
@@ -134,12 +135,13 @@ async def drive() -> None:
             "visits": len(models),
             "models_alive": alive(models),
             "forms_alive": alive(forms),
-            "clients_left": sum(1 for ref in clients if ref() is not None and ref() in Client.instances.values()),
+            "clients_left": sum(1 for ref in clients if ref() in Client.instances.values()),
             "active_links": len(binding.active_links),
             "bindings": len(binding.bindings),
         }
         child.record("app", evidence)
-        child.control("pages-served", statuses == [200] * len(statuses) and len(models) == len(statuses))
+        served = statuses == [200] * len(statuses) and len(models) == len(statuses)
+        child.control("pages-served", served)
         child.control("visit-clients-pruned", evidence["clients_left"] == 0)
         child.control("element-bound-forms-freed", evidence["forms_alive"] == 0)
         child.control("models-showed-state", all(shown))

@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, List, Tuple
 
 from harness import child
 
-from nicegui import Client, app, binding, ui
+from nicegui import app, binding, ui
 
 MARKERS = 10
 ROUNDS = 4
@@ -54,9 +54,9 @@ def marker_links() -> int:
 
 
 def forget_current_map(layer: Any) -> None:
-    """Clear ``Layer.current_leaflet``: the class-level pointer to the last map a layer was added
-    to (a strong reference up to 3.15.0 at least, a weak one in 3.18.0) keeps one map alive, bounded and
-    unrelated to the bindings; cleared so that only binding links can keep a map."""
+    """Clear ``Layer.current_leaflet``: the class-level pointer to the last map a layer was
+    added to (a strong reference up to 3.15.0 at least, a weak one in 3.18.0) keeps one map
+    alive, bounded and unrelated to the bindings; cleared so that only links can keep a map."""
     for klass in type(layer).__mro__:
         if "current_leaflet" in vars(klass):
             klass.current_leaflet = None
@@ -82,7 +82,9 @@ def clear(leaflet: Any, markers: List[Any]) -> None:
         leaflet.clear_layers()
 
 
-def rounds(label: Any, remove: Callable[[Any, List[Any]], None], survivors: Any) -> List[Tuple[int, int]]:
+def rounds(
+    label: Any, remove: Callable[[Any, List[Any]], None], survivors: Any
+) -> List[Tuple[int, int]]:
     points: List[Tuple[int, int]] = []
     base = marker_links()
     for number in range(1, ROUNDS + 1):
@@ -159,7 +161,8 @@ async def drive() -> None:
         after_prune = {"marker_links": marker_links(),
                        "maps_alive": sum(ref() is not None for ref in map_refs)}
         child.record("layers", {**seen, "status": status, "maps_survived": survived,
-                                "links_before_prune": links_before_prune, "after_prune": after_prune})
+                                "links_before_prune": links_before_prune,
+                                "after_prune": after_prune})
         child.control("page-served", status == 200 and "clear_layers" in seen)
         child.control("markers-shown", all(seen["shown"]))
         child.control("layers-removed-from-map", not any(seen["left_on_map"]))
