@@ -1,0 +1,159 @@
+"""nicegui-bind-registry, the app scenario: a page that makes a view model per visit and binds it
+to an app-wide state keeps every visit's model after the visit's client is gone.
+
+A NiceGUI app served over HTTP on 127.0.0.1 (``ui.run``). The page ``/visit`` makes a
+``ViewModel``, ties it to the app-wide ``State`` with ``binding.bind`` and shows it in a label
+(``bind_text_from``); it also makes a ``Form`` model bound only to an input element
+(``bind_value``), the control. The driver (an ``app.on_startup`` task) requests the page over
+HTTP again and again; after each batch the visits' clients are pruned the way NiceGUI prunes
+clients that never connected (``Client.prune_instances`` with no age threshold) and the models
+still alive after ``gc.collect()`` are counted (growth label ``visits``). Then the app shuts down.
+
+Controls: every visit's client was deleted; every ``Form`` (bound to elements only) was freed
+with its client, so pruning really removes a client's bindings; every view model showed the
+state's value (the binding ran). In the ``workaround`` variant each visit hands its view model
+to ``workaround.release_with_client`` (``client.on_delete``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import socket
+import time
+import urllib.request
+import weakref
+from importlib import metadata
+from typing import Any, Dict, List, Tuple
+
+from harness import child
+
+from nicegui import Client, app, binding, ui
+
+WARM_UP = 3
+COUNTS = (8, 16, 24, 32)  # cumulative visits after the warm-up
+PORT = child.free_port()
+VERSION = metadata.version("nicegui")
+
+
+class State:
+    """App-wide state (lives as long as the app)."""
+
+    def __init__(self) -> None:
+        self.value = "state-42"
+
+
+class ViewModel:
+    """Made per visit, tied to the app-wide state."""
+
+    def __init__(self) -> None:
+        self.value = ""
+
+
+class Form:
+    """Made per visit, bound to an element only (the control)."""
+
+    def __init__(self) -> None:
+        self.text = "form"
+
+
+STATE = State()
+WORKAROUND = child.workaround()
+models: List["weakref.ref[ViewModel]"] = []
+forms: List["weakref.ref[Form]"] = []
+clients: List["weakref.ref[Any]"] = []
+shown: List[bool] = []
+
+
+@ui.page("/visit")
+def visit() -> None:
+    model = ViewModel()
+    binding.bind(model, "value", STATE, "value")
+    ui.label().bind_text_from(model, "value")
+    form = Form()
+    ui.input().bind_value(form, "text")
+    shown.append(model.value == STATE.value)
+    models.append(weakref.ref(model))
+    forms.append(weakref.ref(form))
+    client = ui.context.client
+    clients.append(weakref.ref(client))
+    if WORKAROUND is not None:
+        WORKAROUND.release_with_client(client, model)
+
+
+def get(path: str) -> int:
+    with urllib.request.urlopen("http://127.0.0.1:%d%s" % (PORT, path), timeout=30) as response:
+        response.read()
+        return int(response.status)
+
+
+async def listening(timeout: float = 60.0) -> None:
+    """Startup handlers run before uvicorn listens: wait until the port accepts connections."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
+
+
+async def prune() -> None:
+    """Delete the visits' clients as NiceGUI's pruning timer does, then let their tasks end."""
+    Client.prune_instances(client_age_threshold=0)
+    await asyncio.sleep(0.5)
+
+
+def alive(refs: List[Any]) -> int:
+    for _ in range(3):
+        gc.collect()
+    return sum(ref() is not None for ref in refs)
+
+
+async def visits(count: int) -> List[int]:
+    loop = asyncio.get_running_loop()
+    return [await loop.run_in_executor(None, get, "/visit") for _ in range(count)]
+
+
+async def drive() -> None:
+    try:
+        await listening()
+        statuses = await visits(WARM_UP)
+        await prune()
+        base = alive(models)
+        points: List[Tuple[int, int]] = []
+        done = 0
+        for count in COUNTS:
+            statuses += await visits(count - done)
+            done = count
+            await prune()
+            points.append((done, alive(models) - base))
+        evidence: Dict[str, Any] = {
+            "statuses": sorted(set(statuses)),
+            "visits": len(models),
+            "models_alive": alive(models),
+            "forms_alive": alive(forms),
+            "clients_left": sum(1 for ref in clients if ref() in Client.instances.values()),
+            "active_links": len(binding.active_links),
+            "bindings": len(binding.bindings),
+        }
+        child.record("app", evidence)
+        served = statuses == [200] * len(statuses) and len(models) == len(statuses)
+        child.control("pages-served", served)
+        child.control("visit-clients-pruned", evidence["clients_left"] == 0)
+        child.control("element-bound-forms-freed", evidence["forms_alive"] == 0)
+        child.control("models-showed-state", all(shown))
+        child.growth("visits", points)
+        child.trigger("nicegui %s: %d visits of /visit over HTTP on 127.0.0.1, clients pruned"
+                      % (VERSION, len(models)))
+        print(evidence, points)
+    finally:
+        app.shutdown()
+
+
+app.on_startup(drive)
+
+if __name__ in {"__main__", "__mp_main__"}:
+    ui.run(host="127.0.0.1", port=PORT, reload=False, show=False, title="nicegui-bind-registry")
