@@ -182,11 +182,13 @@ def _audit(args: argparse.Namespace) -> int:
     pythons = _pythons(args, locked)
     cases = metadata.load_all()
     today = datetime.date.today()
-    ignores = (
-        audit_ignore.load(_shown(base, _full(base, args.ignore)), [c.id for c in cases])
-        if args.ignore
-        else []
-    )
+    ignores: list[audit_ignore.Ignore] = []
+    if args.ignore:  # read where it is; shown relative to base, as the lock file is
+        path = _full(base, args.ignore)
+        ignores = [
+            dataclasses.replace(i, path=_shown(base, path))
+            for i in audit_ignore.load(path, [c.id for c in cases])
+        ]
     upgrade = None
     if args.upgrade_to:
         name, version = _upgrade(args.upgrade_to)
