@@ -14,6 +14,7 @@ from harness.lockfiles import Locked, LockError, Pin
 from harness.metadata import ROOT, Rule
 from harness.outcomes import Outcome
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
+from tests.test_metadata import write_case
 
 pytestmark = pytest.mark.usefixtures("offline_pypi")
 CACHE = ROOT / ".nox" / "pypi"
@@ -32,12 +33,81 @@ def test_a_pin_before_the_fix_is_affected_with_the_fact_behind_it() -> None:
     assert reset.outcome == Outcome.LEAK and "#4592" in reset.why
 
 
-def test_a_check_no_rule_covers_is_unknown_never_dropped() -> None:
-    # nicegui-4592's teardown check has no rule below 2.16.0 (the case's notes say why).
-    _, checks = answers("nicegui-4592", "2.15.0")
-    assert "teardown" in checks and checks["teardown"] is None
-    case = dataclasses.replace(metadata.load_case("nicegui-4592"), expect=())
-    assert audit.answer(case, "2.15.0", "3.11", "linux").status == Status.UNKNOWN
+# A synthetic case on a package tests/fake_pypi.py knows (werkzeug 3.0.6 and 3.1.9): each
+# check's rules say what it does across the two releases, so these tests need no real case.
+SYNTHETIC = """
+id = "demo-1"
+title = "a demo"
+package = "werkzeug"
+repository = "https://example.invalid/demo"
+issue = "https://example.invalid/demo/issues/1"
+status = "fixed"
+fix = "PR #2"
+first_fixed = "3.1.9"
+last_affected = "3.0.6"
+leak = "objects"
+platforms = ["linux"]
+notes = "demo"
+
+[checks.gone]
+reproducer = "repro.py"
+probes = [{ probe = "gc_survivors", label = "owners" }]
+
+[checks.starts]
+reproducer = "repro.py"
+probes = [{ probe = "gc_survivors", label = "owners" }]
+
+[checks.stays]
+reproducer = "repro.py"
+probes = [{ probe = "gc_survivors", label = "owners" }]
+
+[checks.changes]
+reproducer = "repro.py"
+probes = [{ probe = "gc_survivors", label = "owners" }]
+
+[checks.same]
+reproducer = "repro.py"
+probes = [{ probe = "gc_survivors", label = "owners" }]
+
+[variants.affected]
+releases = ["3.0.6", "3.1.9"]
+"""
+# check: (its rule's outcome up to 3.0.x, from 3.1), None for no rule; the why is the outcome
+RULES = {
+    "gone": ("leak", "clean"),
+    "starts": ("clean", "leak"),
+    "stays": ("leak", "leak"),
+    "changes": ("absent", "clean"),
+    "same": ("clean", "clean"),
+}
+
+
+def synthetic(tmp_path: Path, rules: dict[str, tuple[str | None, str | None]]) -> metadata.Case:
+    text = SYNTHETIC
+    for check, outcomes in rules.items():
+        for upstream, outcome in zip(("<3.1", ">=3.1"), outcomes):
+            if outcome is not None:
+                text += (
+                    f'\n[[expect]]\nchecks = ["{check}"]\nupstream = "{upstream}"\n'
+                    f'outcome = "{outcome}"\nwhy = "{check}: {outcome}"\n'
+                )
+    return metadata.load(write_case(tmp_path, text))
+
+
+def test_a_check_no_rule_covers_is_unknown_never_dropped(tmp_path: Path) -> None:
+    # No rule covers "starts" on 3.0.6 and no check leaks there: unknown, not not-affected.
+    quiet = {check: ("clean", "clean") for check in RULES}
+    found = audit.answer(
+        synthetic(tmp_path, {**quiet, "starts": (None, "leak")}), "3.0.6", "3.11", "linux"
+    )
+    checks = {c.check: c.outcome for c in found.checks}
+    assert found.status == Status.UNKNOWN and "starts" in checks and checks["starts"] is None
+    # A leak elsewhere makes the case affected; the uncovered check is still listed.
+    found = audit.answer(
+        synthetic(tmp_path, {**RULES, "starts": (None, "leak")}), "3.0.6", "3.11", "linux"
+    )
+    checks = {c.check: c.outcome for c in found.checks}
+    assert found.status == Status.AFFECTED and "starts" in checks and checks["starts"] is None
 
 
 def test_absent_when_every_rule_says_absent() -> None:
@@ -78,15 +148,42 @@ def _locked(version: str, package: str = "nicegui") -> Locked:
     return Locked(path, "requirements", (Pin(package, version, path, 7),))
 
 
-def test_upgrade_diff_says_what_goes_away_and_what_starts() -> None:
-    # The README's example: 2.15.0 -> 3.10.0 ends the never-awaited warning (reset) and starts
-    # losing a queued write at shutdown (teardown).
-    before = audit.audit(_locked("2.15.0"), ["3.11"], "linux", cache_dir=CACHE)
-    after = audit.audit(_locked("3.10.0"), ["3.11"], "linux", cache_dir=CACHE)
-    kinds = {(c.case, c.check): c.kind for c in audit.upgrade_diff(before, after)}
+def test_upgrade_diff_says_what_goes_away_starts_stays_and_changes(tmp_path: Path) -> None:
+    case = synthetic(tmp_path, RULES)
+    before = audit.audit(_locked("3.0.6", "werkzeug"), ["3.11"], "linux", [case], CACHE)
+    after = audit.audit(_locked("3.1.9", "werkzeug"), ["3.11"], "linux", [case], CACHE)
+    kinds = {c.check: c.kind for c in audit.upgrade_diff(before, after)}
+    assert kinds == {
+        "gone": "goes away",
+        "starts": "starts",
+        "stays": "stays",
+        "changes": "changes",
+    }
+
+
+def test_the_readmes_upgrade_examples() -> None:
+    # nicegui-4592's rules: 2.15.0 -> 3.10.0 ends the never-awaited warning (reset: leak <2.16.0,
+    # clean >=2.16.0) but a shutdown loses data on both (teardown: leak <2.16.0, and leak
+    # >=3.0.0,<3.17.0); nicegui-4131's semaphores at CTRL-C go (leak >=1.2.16,<2.16, then clean).
+    # 2.24.2 -> 3.10.0 on Python 3.11 starts the loss (clean >=2.16.0,<3.0.0 on Python >=3.11).
+    # Only these cases' checks are asserted: other nicegui cases come and go.
+    def diff(old: str, new: str) -> dict[tuple[str, str], str]:
+        before = audit.audit(_locked(old), ["3.11"], "linux", cache_dir=CACHE)
+        after = audit.audit(_locked(new), ["3.11"], "linux", cache_dir=CACHE)
+        return {(c.case, c.check): c.kind for c in audit.upgrade_diff(before, after)}
+
+    kinds = diff("2.15.0", "3.10.0")
     assert kinds[("nicegui-4592", "reset")] == "goes away"
-    assert kinds[("nicegui-4592", "teardown")] == "starts"
+    assert (
+        kinds[("nicegui-4592", "teardown")] == kinds[("nicegui-4592", "teardown-fast")] == "stays"
+    )
+    assert kinds[("nicegui-4131", "uvicorn-reload")] == "goes away"
     assert kinds[("nicegui-4131", "exit-signal")] == "goes away"
+    kinds = diff("2.24.2", "3.10.0")
+    assert (
+        kinds[("nicegui-4592", "teardown")] == kinds[("nicegui-4592", "teardown-fast")] == "starts"
+    )
+    assert ("nicegui-4592", "reset") not in kinds  # clean on both
 
 
 def test_a_pin_pypi_lacks_and_an_unsupported_python_are_bad_input() -> None:
