@@ -263,6 +263,7 @@ def test_an_environment_instead_of_a_lock_file(capsys) -> None:
     assert code == 2 and "drop --python" in err
 
 
+@pytest.mark.matrix  # nox builds the harness's environment: that can reach PyPI
 @pytest.mark.parametrize(
     "argv, code",
     [
