@@ -152,7 +152,7 @@ def _nicegui_sdist(root: Path) -> tuple[Path, str]:
     """The newest NiceGUI release for this Python, as an unpacked sdist."""
     from harness import pypi
 
-    version = str(pypi.newest_for("nicegui", "3.11.7", ROOT / ".nox" / "pypi"))
+    version = str(pypi.newest_for("nicegui", "3.11.7", ROOT / ".nox" / "pypi").version)
     subprocess.run(
         [
             sys.executable,
