@@ -60,3 +60,19 @@ def test_unreleased_upstream_and_python_versions_match_rules(tmp_path: Path) -> 
     assert rule is not None and rule.why == "PR #2"
     rule = expectations.expected(case, "main", "fixed", "0.9", "3.10.0a1", "linux")
     assert rule is not None and rule.why == "old Pythons"
+
+
+def test_a_rule_for_other_platforms_is_passed_over_for_the_next(tmp_path: Path) -> None:
+    text = (
+        VALID.replace(
+            '[[expect]]\nvariants = ["affected"]',
+            '[[expect]]\nplatforms = ["win32"]\nvariants = ["affected"]',
+        )
+        + '\n[[expect]]\noutcome = "leak"\nwhy = "every other platform"\n'
+    )
+    case = metadata.load(write_case(tmp_path, text))
+    assert (
+        expectations.expected(case, "main", "affected", "1.0", "3.12.0", "win32").why == "issue #1"
+    )
+    rule = expectations.expected(case, "main", "affected", "1.0", "3.12.0", "linux")
+    assert rule is not None and rule.why == "every other platform"

@@ -46,9 +46,9 @@ def test_agreement(outcome: str, expected: str | None, agrees: bool | None) -> N
     assert verdict.agrees(outcome, expected) is agrees
 
 
-def _result(evidence: dict, **kw) -> RunResult:
+def _result(evidence: dict, stderr: str = "", **kw) -> RunResult:
     fields = {"exit_code": 0, "timed_out": False, "stray": (), "duration_s": 0.1, **kw}
-    return RunResult(Observation(evidence), **fields)
+    return RunResult(Observation(evidence, stderr=stderr), **fields)
 
 
 CHECK = make_check("survivors.py", "leak", [("gc_survivors", {"label": "o"})])
@@ -82,6 +82,18 @@ def test_repeats_name_the_run_that_failed_and_list_disagreeing_outcomes() -> Non
 def test_a_run_is_judged_with_its_reason(evidence: dict, outcome: str, reason: str) -> None:
     judged = verdict.judge_run(_result(evidence), CHECK, make_variant())
     assert judged.outcome == outcome and reason in judged.reason, judged.reason
+
+
+def test_a_contradiction_is_named_exactly() -> None:
+    judged = verdict.judge_run(_result({"absent": "x", "trigger": ["t"]}), CHECK, make_variant())
+    assert judged.reason == "the reproducer recorded both its trigger and that it is absent"
+
+
+def test_a_crash_quotes_the_end_of_stderr_only() -> None:
+    stderr = "noise " * 2000 + "ValueError: the deciding line"
+    judged = verdict.judge_run(_result({}, exit_code=1, stderr=stderr), CHECK, make_variant())
+    quoted = judged.reason.split("stderr ends: ", 1)[1]
+    assert quoted.endswith("ValueError: the deciding line") and len(quoted) == 240
 
 
 def test_every_stray_process_is_named() -> None:
