@@ -149,28 +149,21 @@ def test_the_native_qt_control_proves_the_window_loaded(tmp_path: Path) -> None:
 
 
 def _nicegui_sdist(root: Path) -> tuple[Path, str]:
-    """The newest NiceGUI release for this Python, as an unpacked sdist."""
+    """The newest NiceGUI release for this Python, as an unpacked sdist from PyPI."""
+    import tarfile
+    import urllib.request
+
     from harness import pypi
 
     version = str(pypi.newest_for("nicegui", "3.11.7", ROOT / ".nox" / "pypi").version)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--no-binary",
-            ":all:",
-            f"nicegui=={version}",
-            "-d",
-            str(root),
-        ],
-        check=True,
-    )
-    archive = next(root.glob("nicegui-*.tar.gz"))
-    subprocess.run(["tar", "xzf", str(archive), "-C", str(root)], check=True)
+    with urllib.request.urlopen(f"{pypi.INDEX}/nicegui/{version}/json", timeout=60) as answer:
+        files = json.load(answer)["urls"]
+    url = next(f["url"] for f in files if f["packagetype"] == "sdist")
+    root.mkdir(parents=True, exist_ok=True)
+    archive = root / url.rsplit("/", 1)[1]
+    urllib.request.urlretrieve(url, archive)
+    with tarfile.open(archive) as sdist:
+        sdist.extractall(root, filter="data")
     return next(p for p in root.iterdir() if p.is_dir()), version
 
 
