@@ -156,8 +156,8 @@ def _nicegui_sdist(root: Path) -> tuple[Path, str]:
     from harness import pypi
 
     version = str(pypi.newest_for("nicegui", "3.11.7", ROOT / ".nox" / "pypi").version)
-    with urllib.request.urlopen(f"{pypi.INDEX}/nicegui/{version}/json", timeout=60) as answer:
-        files = json.load(answer)["urls"]
+    with urllib.request.urlopen(f"{pypi.INDEX}/nicegui/json", timeout=60) as answer:
+        files = json.load(answer)["releases"][version]
     url = next(f["url"] for f in files if f["packagetype"] == "sdist")
     root.mkdir(parents=True, exist_ok=True)
     archive = root / url.rsplit("/", 1)[1]
