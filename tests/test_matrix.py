@@ -151,14 +151,17 @@ def test_the_native_qt_control_proves_the_window_loaded(tmp_path: Path) -> None:
 def _nicegui_sdist(root: Path) -> tuple[Path, str]:
     """The newest NiceGUI release for this Python, as an unpacked sdist from PyPI."""
     import tarfile
+    import urllib.parse
     import urllib.request
 
     from harness import pypi
 
     version = str(pypi.newest_for("nicegui", "3.11.7", ROOT / ".nox" / "pypi").version)
-    with urllib.request.urlopen(f"{pypi.INDEX}/nicegui/json", timeout=60) as answer:
+    index = f"{pypi.INDEX}/nicegui/json"
+    with urllib.request.urlopen(index, timeout=60) as answer:
         files = json.load(answer)["releases"][version]
-    url = next(f["url"] for f in files if f["packagetype"] == "sdist")
+    # A mirror of PyPI may answer with URLs relative to the JSON document.
+    url = urllib.parse.urljoin(index, next(f["url"] for f in files if f["packagetype"] == "sdist"))
     root.mkdir(parents=True, exist_ok=True)
     archive = root / url.rsplit("/", 1)[1]
     urllib.request.urlretrieve(url, archive)
