@@ -107,3 +107,36 @@ def test_the_missing_rule_is_named_in_full() -> None:
     text = verdict.no_rule("c" * 300, "check", "variant", "pkg 1.0", "3.11.7", "linux")
     assert len(text) == 400 and text.endswith("…")
     assert len(verdict.no_rule("c", "k", "v", "pkg 1.0", "3.11.7", "linux")) < 300
+
+
+def test_reasons_are_exact_and_name_every_failed_control() -> None:
+    judge = lambda evidence: verdict.judge_run(_result(evidence), CHECK, make_variant())  # noqa: E731
+    assert judge({}).reason == "the trigger never ran: the reproducer recorded no proof of it"
+    failed = judge({"trigger": ["t"], "controls": {"b": False, "a": False}})
+    assert failed.reason == "built-in control failed: a, b"
+
+
+def test_two_probes_of_one_name_keep_both_findings_and_join_their_summaries() -> None:
+    check = make_check(
+        "survivors.py", "leak", [("gc_survivors", {"label": "o"}), ("gc_survivors", {"label": "p"})]
+    )
+    evidence = {
+        "trigger": ["t"],
+        "gc": {"o": {"tracked": 2, "survived": 0}, "p": {"tracked": 2, "survived": 2}},
+    }
+    judged = verdict.judge_run(_result(evidence), check, make_variant())
+    assert list(judged.findings) == ["gc_survivors", "gc_survivors#1"]
+    assert judged.outcome == "leak"
+    assert (
+        judged.reason
+        == "all 2 dropped objects were collected (o); 2 of 2 dropped objects survived (p)"
+    )
+
+
+def test_a_check_without_probes_is_an_error() -> None:
+    check = make_check("survivors.py", "leak", [])
+    judged = verdict.judge_run(_result({"trigger": ["t"]}), check, make_variant())
+    assert (judged.outcome, judged.reason) == (
+        "error",
+        "the check names no probe: nothing judged the run",
+    )
