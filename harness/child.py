@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -42,7 +44,7 @@ import tempfile
 import warnings
 import weakref
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 EVIDENCE_ENV = "CORPUS_EVIDENCE"
 VARIANT_ENV = "CORPUS_VARIANT"
@@ -264,6 +266,41 @@ def workaround() -> ModuleType | None:
     """The app-level workaround of a ``workaround`` cell (``fixes/<case>/...``), else None."""
     path = os.environ.get(WORKAROUND_ENV)
     return _load(path, "corpus_workaround") if path else None
+
+
+_on_import: dict[str, list[Callable[[ModuleType], None]]] = {}
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Finds a module as the path finder would and runs its fixes right after it executes."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        fixes = _on_import.get(fullname)
+        if not fixes:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return None
+        exec_module = spec.loader.exec_module
+
+        def exec_and_fix(module: ModuleType) -> None:
+            exec_module(module)
+            for fix in fixes:
+                fix(module)
+
+        spec.loader.exec_module = exec_and_fix  # type: ignore[method-assign]
+        return spec
+
+
+def patch_on_import(target: str, fix: Callable[[ModuleType], None]) -> None:
+    """Run ``fix`` on module ``target`` now if it is loaded, else right after it is first
+    imported: the import hook a patch module's ``apply()`` uses (cases/README.md)."""
+    if target in sys.modules:
+        fix(sys.modules[target])
+        return
+    _on_import.setdefault(target, []).append(fix)
+    if not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _PatchOnImport())
 
 
 def apply_patch() -> None:

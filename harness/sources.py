@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from packaging.metadata import parse_email
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -64,12 +65,8 @@ def _declared(folder: Path) -> tuple[str | None, str | None]:
     ([project], or Poetry's [tool.poetry]); a dynamic version is None."""
     pkg_info = folder / "PKG-INFO"
     if pkg_info.is_file():
-        fields = dict(
-            line.split(": ", 1)
-            for line in pkg_info.read_text(encoding="utf-8", errors="replace").splitlines()
-            if ": " in line and not line.startswith(" ")
-        )
-        return fields.get("Name"), fields.get("Version")
+        raw, _ = parse_email(pkg_info.read_text(encoding="utf-8", errors="replace"))
+        return raw.get("name"), raw.get("version")
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
         try:

@@ -16,13 +16,12 @@ files when it returns. The same change as a diff against 6.2.1 is in each case's
 from __future__ import annotations
 
 import functools
-import importlib.abc
-import importlib.machinery
 import logging
 import os
-import sys
 from types import ModuleType
 from typing import Any, Set
+
+from harness.child import patch_on_import
 
 TARGET = "webview"
 GENERATORS = ("__generate_ssl_cert", "generate_ssl_cert")  # 5.3 renamed it
@@ -74,25 +73,6 @@ def _patch(webview: ModuleType) -> None:
     webview.start = start
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname != TARGET:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return None
-        exec_module = spec.loader.exec_module
-
-        def exec_and_patch(module: ModuleType) -> None:
-            exec_module(module)
-            _patch(module)
-
-        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
-        return spec
-
-
 def apply() -> None:
-    if TARGET in sys.modules:
-        _patch(sys.modules[TARGET])
-    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _PatchOnImport())
+    """Patch ``TARGET`` now, or right after it is first imported."""
+    patch_on_import(TARGET, _patch)

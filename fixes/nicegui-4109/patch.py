@@ -16,16 +16,16 @@ weak mapping. Cost: owners must support weak references (``__slots__`` classes n
 ``__weakref__`` slot), the same requirement as upstream's fixes.
 
 ``apply()`` runs at interpreter start (``sitecustomize``), before nicegui is imported, so it
-installs a one-shot import hook; if ``nicegui.binding`` is already loaded it patches at once.
+installs an import hook (``harness.child.patch_on_import``); if ``nicegui.binding`` is already
+loaded it patches at once.
 """
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
-import sys
 import weakref
 from types import ModuleType
-from typing import Any, Callable, Optional, Sequence
+from typing import Callable
+
+from harness.child import patch_on_import
 
 TARGET = "nicegui.binding"
 MARK = "_corpus_weak_owner_registry"
@@ -63,41 +63,10 @@ def fix(module: ModuleType) -> None:
     setattr(module, MARK, True)
 
 
-class PatchOnImport(importlib.abc.MetaPathFinder):
-    """Finds ``nicegui.binding`` like the path finder would, and calls ``fix`` on it once
-    executed (shared with ``proposed.py``)."""
-
-    def __init__(self, fix: Callable[[ModuleType], None]) -> None:
-        self.fix = fix
-
-    def find_spec(self, fullname: str, path: Optional[Sequence[str]] = None,
-                  target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
-        if fullname != TARGET:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return None
-        if self in sys.meta_path:
-            sys.meta_path.remove(self)
-        loader = spec.loader
-        execute = loader.exec_module  # type: ignore[union-attr]
-        fix = self.fix
-
-        def exec_module(module: ModuleType) -> None:
-            execute(module)
-            fix(module)
-
-        loader.exec_module = exec_module  # type: ignore[method-assign, union-attr]
-        return spec
-
-
 def install(fix: Callable[[ModuleType], None]) -> None:
-    """Run ``fix`` on ``nicegui.binding`` now if it is loaded, else once it is imported."""
-    module = sys.modules.get(TARGET)
-    if module is not None:
-        fix(module)
-    elif not any(isinstance(finder, PatchOnImport) for finder in sys.meta_path):
-        sys.meta_path.insert(0, PatchOnImport(fix))
+    """Run ``fix`` on ``nicegui.binding`` now if it is loaded, else once it is imported
+    (shared with ``proposed.py``)."""
+    patch_on_import(TARGET, fix)
 
 
 def apply() -> None:

@@ -19,15 +19,14 @@ patched eagerly):
 from __future__ import annotations
 
 import atexit
-import importlib.abc
-import importlib.machinery
 import logging
 import shutil
-import sys
 import tempfile
 import time
 from types import ModuleType
 from typing import Any, List, Optional
+
+from harness.child import patch_on_import
 
 TARGET = "webview.platforms.winforms"
 logger = logging.getLogger("pywebview")
@@ -104,25 +103,6 @@ def _patch(winforms: ModuleType) -> None:
     atexit.register(_remove_folders)
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname != TARGET:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return None
-        exec_module = spec.loader.exec_module
-
-        def exec_and_patch(module: ModuleType) -> None:
-            exec_module(module)
-            _patch(module)
-
-        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
-        return spec
-
-
 def apply() -> None:
-    if TARGET in sys.modules:
-        _patch(sys.modules[TARGET])
-    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _PatchOnImport())
+    """Patch ``TARGET`` now, or right after it is first imported."""
+    patch_on_import(TARGET, _patch)

@@ -9,11 +9,10 @@ which ``make_diff.py`` writes the unified diff of ``cases/pywebview-1688/UPSTREA
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
-import sys
 from types import ModuleType
-from typing import Any, Optional, Sequence
+from typing import Any
+
+from harness.child import patch_on_import
 
 TARGET = "webview.platforms.edgechromium"
 GUARD = "if not _state['private_mode']:"
@@ -47,25 +46,6 @@ def _patch(module: ModuleType) -> None:
     module.corpus_patched = True
 
 
-class _Finder(importlib.abc.MetaPathFinder):
-    def find_spec(self, name: str, path: Optional[Sequence[str]], target: Any = None) -> Any:
-        if name != TARGET:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is None or spec.loader is None:
-            return None
-        loader = spec.loader
-        exec_module = loader.exec_module
-
-        def exec_and_patch(module: ModuleType) -> None:
-            exec_module(module)
-            _patch(module)
-
-        loader.exec_module = exec_and_patch  # type: ignore[method-assign]
-        return spec
-
-
 def apply() -> None:
-    """Install the import hook (idempotent)."""
-    if not any(isinstance(f, _Finder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _Finder())
+    """Patch ``TARGET`` now, or right after it is first imported."""
+    patch_on_import(TARGET, _patch)

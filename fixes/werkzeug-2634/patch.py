@@ -13,14 +13,13 @@ Applied when ``werkzeug._reloader`` is imported (an import hook).
 """
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
 import os
 import signal
 import subprocess
-import sys
 from types import ModuleType
 from typing import Any
+
+from harness.child import patch_on_import
 
 TARGET = "werkzeug._reloader"
 MARK = "_corpus_werkzeug_2634"
@@ -63,27 +62,6 @@ def _patch(reloader: ModuleType) -> None:
     loop.restart_with_reloader = restart_with_reloader
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    """Patches TARGET right after it is executed, the first time anything imports it."""
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname != TARGET:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return None
-        exec_module = spec.loader.exec_module
-
-        def exec_and_patch(module: ModuleType) -> None:
-            exec_module(module)
-            _patch(module)
-
-        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
-        return spec
-
-
 def apply() -> None:
-    if TARGET in sys.modules:
-        _patch(sys.modules[TARGET])
-    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _PatchOnImport())
+    """Patch ``TARGET`` now, or right after it is first imported."""
+    patch_on_import(TARGET, _patch)

@@ -12,13 +12,12 @@ function up in the module at call time, so replacing the module attribute is eno
 """
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
 import os
-import sys
 import tempfile
 from types import ModuleType
 from typing import Any
+
+from harness.child import patch_on_import
 
 TARGET = "werkzeug.serving"
 MARK = "_corpus_adhoc_files"
@@ -56,27 +55,6 @@ def _patch(serving: ModuleType) -> None:
     serving.generate_adhoc_ssl_context = generate_adhoc_ssl_context
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    """Patches TARGET right after it is executed, the first time anything imports it."""
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname != TARGET:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return None
-        exec_module = spec.loader.exec_module
-
-        def exec_and_patch(module: ModuleType) -> None:
-            exec_module(module)
-            _patch(module)
-
-        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
-        return spec
-
-
 def apply() -> None:
-    if TARGET in sys.modules:
-        _patch(sys.modules[TARGET])
-    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _PatchOnImport())
+    """Patch ``TARGET`` now, or right after it is first imported."""
+    patch_on_import(TARGET, _patch)

@@ -14,11 +14,10 @@ cell whether or not the module is already loaded.
 from __future__ import annotations
 
 import functools
-import importlib.abc
-import importlib.machinery
-import sys
 from types import ModuleType
 from typing import Any
+
+from harness.child import patch_on_import
 
 TARGET = "werkzeug.test"
 MARK = "_corpus_spooled_upload"
@@ -44,27 +43,6 @@ def _patch(module: ModuleType) -> None:
     client.open = open
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    """Patches TARGET right after it is executed, the first time anything imports it."""
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname != TARGET:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return None
-        exec_module = spec.loader.exec_module
-
-        def exec_and_patch(module: ModuleType) -> None:
-            exec_module(module)
-            _patch(module)
-
-        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
-        return spec
-
-
 def apply() -> None:
-    if TARGET in sys.modules:
-        _patch(sys.modules[TARGET])
-    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _PatchOnImport())
+    """Patch ``TARGET`` now, or right after it is first imported."""
+    patch_on_import(TARGET, _patch)
