@@ -19,9 +19,12 @@ _EXCEPTION = re.compile(r"^[\w.]*(Error|Exception|Interrupt|Exit|Warning)\b")
 
 @dataclass(frozen=True)
 class Warned:
+    """The warnings of one category raised at one place (a leak raises the same one per object:
+    its place is said once, each distinct message kept)."""
+
     category: str
     where: str  # file:line, shortened to the package-relative path
-    message: str
+    messages: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -85,20 +88,20 @@ def _stderr(cell: dict[str, Any]) -> list[tuple[str, bool]]:
 
 
 def _warnings(runs: list[dict[str, Any]]) -> list[Warned]:
-    seen: dict[tuple[str, str, str], None] = {}
+    places: dict[tuple[str, str], dict[str, None]] = {}
     for run in runs:
         entries = list(run["recorded"].get("warnings", []))
         for finding in run["findings"].values():
             entries += finding.get("seen", [])
         for entry in entries:
             if isinstance(entry, dict):
-                key = (
+                place = (
                     text.line(entry.get("category", "warning"), 60),
                     text.line(_short_path(str(entry.get("where", "?"))), 120),
-                    text.line(entry.get("message", ""), LINE_WIDTH),
                 )
-                seen[key] = None
-    return [Warned(*key) for key in seen]
+                message = text.line(entry.get("message", ""), LINE_WIDTH)
+                places.setdefault(place, {})[message] = None
+    return [Warned(*place, tuple(messages)) for place, messages in places.items()]
 
 
 def _names(value: Any) -> list[str]:
