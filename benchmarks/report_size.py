@@ -22,28 +22,26 @@ sys.path.insert(0, str(ROOT))  # run as a script: the harness is the corpus's ow
 from harness import report  # noqa: E402
 from tests.reportdata import three_oses  # noqa: E402
 
-EVIDENCE = "evidence: row headings"
 CELL = "evidence: cell lines (where, outcome, Python, time, environment)"
 # (tag, attribute, value, inside) -> component: the value is one word of a class or an id (a
 # trailing * matches a prefix); inside names the component the element must be in, if any.
 RULES = {
     ("style", None, None, None): "CSS",
     ("script", None, None, None): "JS",
-    ("header", None, None, None): "verdict, totals, disagreements, filters",
+    ("header", None, None, None): "page header (verdict, totals, disagreements, filters; title)",
     ("p", "class", "meta", None): "case headers",
     ("p", "class", "finding", None): "case headers",
     ("p", "class", "fix", None): "case headers",
     ("p", "class", "links", None): "case headers",
     ("table", "class", "claims", None): "claims tables",
     ("table", "class", "m", None): "grid",
-    ("details", "class", "whys", None): "why-texts",
-    ("section", "class", "ev", None): EVIDENCE,
+    ("section", "class", "ev", None): "evidence: row headings",
     ("div", "class", "all", None): "evidence: shared by a row",
-    ("code", None, None, EVIDENCE): "evidence: rerun commands",
+    ("code", "class", "cmd", None): "evidence: rerun commands",
     ("li", "id", "e*", None): CELL,
     ("pre", None, None, None): "evidence: stderr",
-    ("ul", None, None, CELL): "evidence: warnings",
-    ("p", None, None, CELL): "evidence: runs, leftovers, controls",
+    ("ul", "class", "w", None): "evidence: warnings",
+    ("p", None, None, CELL): "evidence: runs, leftovers, controls, why",
     ("section", "id", "skips", None): "skipped cells",
     ("section", "id", "envs", None): "environments",
     ("section", "id", "runs", None): "runs merged",
