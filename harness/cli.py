@@ -364,6 +364,14 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
 
 def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
     case = metadata.load_case(args.case)
+    out = Path(args.results).resolve() / "history"
+    stem = f"{case.id}-py{args.python}-{plan.PLATFORM}"
+    document = results.new_run(_command_line(argv), args.venv_backend)
+    if (out / f"{stem}.json").exists():  # a partial range adds to the history, never cuts it
+        try:
+            document = results.continued(results.load(out / f"{stem}.json"), document)
+        except ValueError as exc:
+            raise InputError(f"{exc} (move it away to start the history afresh)") from None
     for bound in (args.from_, args.to):
         if bound is not None:
             pypi.release(case.package, bound, PYPI_CACHE)  # unknown bounds fail clearly
@@ -377,11 +385,7 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
         _cases_for(source, [case], named=True)
     checks = [c for c in case.checks.values() if not args.check or c.name in args.check]
     cells = [plan.Cell(case, check, variant, r, args.python) for check in checks for r in releases]
-    out = Path(args.results).resolve() / "history"
-    stem = f"{case.id}-py{args.python}-{plan.PLATFORM}"
-    writer = results.RunWriter(
-        out / f"{stem}.json", results.new_run(_command_line(argv), args.venv_backend)
-    )
+    writer = results.RunWriter(out / f"{stem}.json", document)
     print(
         f"history of {case.id}: {len(releases)} releases of {case.package} on Python "
         f"{args.python}, {len(cells)} cells"
@@ -390,7 +394,9 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
     if source is not None:  # the last row: the unreleased tree after every release
         tree = [plan.Cell(case, c, variant, sources.RELEASE_LABEL, args.python) for c in checks]
         _execute(tree, args, writer, source)
-    text = history.render(case, args.python, writer.document["cells"])
+    text = history.render(
+        case, args.python, writer.document["cells"], history.runs_of(writer.document)
+    )
     results.write_atomic(out / f"{stem}.md", text)
     print(text)
     return 0

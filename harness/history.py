@@ -7,6 +7,7 @@ Every release is run (no bisection): a leak that comes back shows up only that w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,9 +130,17 @@ def _release_order(cell: dict[str, Any]) -> tuple[int, Version]:
     return (0, Version(cell["release"]))
 
 
-def render(case: Case, python: str, cells: list[dict[str, Any]]) -> str:
+def runs_of(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The runs whose cells a history file holds, oldest first."""
+    return [*document["run"].get("merged_from", []), document["run"]]
+
+
+def render(
+    case: Case, python: str, cells: list[dict[str, Any]], runs: Sequence[dict[str, Any]] = ()
+) -> str:
     """Markdown: per check, the transitions, every release; the case's first check (its main
-    reproducer) is the one compared with first_fixed / last_affected."""
+    reproducer) is the one compared with first_fixed / last_affected. ``runs`` (see runs_of)
+    are listed when the cells come from more than one run."""
     lines = [
         f"# Release history of {case.id} on Python {python}",
         "",
@@ -140,6 +149,17 @@ def render(case: Case, python: str, cells: list[dict[str, Any]]) -> str:
         f"status {case.status}.",
         "",
     ]
+    if len(runs) > 1:
+        lines += [
+            f"Cells from {len(runs)} runs (a later run replaced the cells it ran again):",
+            "",
+            *(
+                f"- `{r['command']}` (started {r['started']}, corpus "
+                f"{(r['corpus'].get('commit') or 'unknown')[:10]})"
+                for r in runs
+            ),
+            "",
+        ]
     for check in (name for name in case.checks if any(c["check"] == name for c in cells)):
         mine = sorted((c for c in cells if c["check"] == check), key=_release_order)
         # Unreleased code takes its place in the history at the version it declares.

@@ -94,8 +94,12 @@ class RunWriter:
         write_atomic(self.path, json.dumps(self.document, indent=1, sort_keys=True) + "\n")
 
     def add(self, cell: dict[str, Any]) -> None:
+        """Add a cell; one already in the document under the same key (from a run this one
+        continues) is replaced, never kept beside it."""
+        key = cell_key(cell)
         with self._lock:
-            self.document["cells"].append(cell)
+            kept = [c for c in self.document["cells"] if cell_key(c) != key]
+            self.document["cells"] = [*kept, cell]
             self._flush()
 
     def finish(self) -> None:
@@ -144,6 +148,22 @@ def merged_baseline(
             "merged_from": [*previous.get("merged_from", []), _header(previous)],
         }
     validate(document)
+    return document
+
+
+def continued(previous: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+    """A new run that starts from previous's cells: each cell the run makes replaces the one
+    under its key (RunWriter.add), the others stay, so running part of a range never loses the
+    rest. A working tree's cells are not carried over: they are a snapshot of a tree that has
+    moved on. ``merged_from`` names the runs whose cells may remain."""
+    kept = [c for c in previous["cells"] if not c["upstream"].get("source")]
+    document = {**run, "cells": kept}
+    if kept:
+        header = previous["run"]
+        document["run"] = {
+            **run["run"],
+            "merged_from": [*header.get("merged_from", []), _header(header)],
+        }
     return document
 
 

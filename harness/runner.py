@@ -46,6 +46,10 @@ SCRUBBED = (
     "PYTHONUSERBASE",
     "PYTHONNOUSERSITE",
 )
+# Set by a test runner that runs the harness (the corpus's own tests do): NiceGUI reads
+# PYTEST_CURRENT_TEST as "under pytest" and then forces reload and native mode off and wants
+# NICEGUI_SCREEN_TEST_PORT, so a cell started from a test would run another scenario.
+SCRUBBED_PREFIXES = ("PYTEST_",)
 
 
 _active: dict[str, subprocess.Popen[bytes]] = {}
@@ -84,7 +88,11 @@ class RunResult:
 
 
 def _environment(launch: Launch, cell_dir: Path, marker: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in SCRUBBED and not k.startswith(SCRUBBED_PREFIXES)
+    }
     tmp, runtime = cell_dir / "tmp", cell_dir / "run"
     env.update(
         {

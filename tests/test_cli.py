@@ -86,6 +86,15 @@ def test_an_unreadable_baseline_of_another_os_stops_the_run_before_it_starts(
     assert not (tmp_path / "runs").exists()
 
 
+def test_an_unreadable_history_stops_a_history_run_before_it_starts(capsys, tmp_path) -> None:
+    history = tmp_path / "history" / f"werkzeug-3039-py3.11-{plan.PLATFORM}.json"
+    history.parent.mkdir()
+    history.write_text("{corrupt")
+    code, err = main(capsys, "history", "werkzeug-3039", "--results", str(tmp_path))
+    assert code == 2 and f"{history}: not a valid result file" in err, err
+    assert "afresh" in err and history.read_text() == "{corrupt"  # named, kept, nothing ran
+
+
 def test_blinding_a_probe_the_check_does_not_use_is_bad_input(capsys, tmp_path) -> None:
     code, err = main(
         capsys,

@@ -71,3 +71,21 @@ def test_releases_that_do_not_install_are_listed_with_the_skipped_ones(case: met
     assert "- skipped or not installable: 1.0 (does not install" in text
     assert "1.1 (demo 1.1 requires Python >=3.12)" in text
     assert "- no verdict: 1.2 (exit status 1" in text
+
+
+def test_a_history_made_by_several_runs_names_each_of_them(case: metadata.Case) -> None:
+    cell = {
+        "check": "main",
+        "release": "1.0",
+        "outcome": "leak",
+        "reason": "1 of 1 survived",
+        "upstream": {"package": "demo", "version": "1.0"},
+    }
+    old = {"started": "t0", "corpus": {"commit": "0123456789abcdef"}, "command": "history --to 1.0"}
+    new = {"started": "t1", "corpus": {}, "command": "history --from 1.1"}
+    document = {"run": {**new, "merged_from": [old]}, "cells": [cell]}
+    text = history.render(case, "3.11", [cell], history.runs_of(document))
+    assert "Cells from 2 runs" in text
+    assert "- `history --to 1.0` (started t0, corpus 0123456789)" in text
+    assert "- `history --from 1.1` (started t1, corpus unknown)" in text
+    assert "runs" not in history.render(case, "3.11", [cell], history.runs_of({"run": new}))

@@ -176,9 +176,9 @@ EXIT_CHECKS = ("exit-os_exit", "exit-signal", "exit-execv", "exit-after-exit-fun
 def test_a_maintainers_tree_is_recorded_as_such_and_a_reverted_fix_is_a_regression(
     tmp_path: Path,
 ) -> None:
-    """The exit-path checks only: on the sdist tree of 3.18.0, uvicorn-reload leaks 5
-    semaphores and native-reload fails at start, where the 3.18.0 wheel is clean (seen on
-    2026-11-22, not yet explained: an open point of issue 15, in its note)."""
+    """Every check of the case gives the release's verdict on the release's own sdist tree
+    (this runs under pytest: a cell that inherited PYTEST_CURRENT_TEST ran NiceGUI's test-mode
+    start instead, see runner.SCRUBBED_PREFIXES); then a reverted fix is a regression."""
     tree, version = _nicegui_sdist(tmp_path / "src")
     results_dir = tmp_path / "results"
     (results_dir / "baseline").mkdir(parents=True)
@@ -213,16 +213,16 @@ def test_a_maintainers_tree_is_recorded_as_such_and_a_reverted_fix_is_a_regressi
         for line in text.splitlines():
             if line.startswith("## "):
                 kind = line[3:].split(" (")[0]
-            for check in EXIT_CHECKS:
-                if line.startswith(f"- nicegui-4131/{check} "):
-                    found[check] = kind
+            if line.startswith("- nicegui-4131/"):
+                found[line.split("/", 1)[1].split(" ", 1)[0]] = kind
         return found
 
     text, document = regression()
     source = document["cells"][0]["upstream"]["source"]
     assert source["kind"] == "path" and source["location"] == str(tree)
     assert source["declared_version"] == version
-    assert kinds(text) == dict.fromkeys(EXIT_CHECKS, "unchanged"), text
+    ran = {"uvicorn-reload", "native-reload", *EXIT_CHECKS}
+    assert ran <= kinds(text).keys() and set(kinds(text).values()) == {"unchanged"}, text
 
     # Bring #4131 back: a multiprocessing queue made at import, as before PR #4653.
     init = tree / "nicegui" / "__init__.py"

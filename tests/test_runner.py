@@ -126,11 +126,13 @@ def test_an_unreadable_evidence_file_is_named_as_such(judge) -> None:
     assert "trigger never ran" not in judged.reason
 
 
-def test_environment_is_scrubbed_and_marked(tmp_path: Path) -> None:
+def test_environment_is_scrubbed_and_marked(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "tests/x.py::t (call)")  # NiceGUI's is_pytest()
     launch = runner.Launch(
         python=sys.executable, script=Path("x.py"), variant="patched", patch=Path("/p.py")
     )
     env = runner._environment(launch, tmp_path, "m")
     assert env["TMPDIR"] == str(tmp_path / "tmp") and env["CORPUS_PATCH"] == "/p.py"
     assert env[runner.MARKER_ENV] == "m" and "PYTHONWARNINGS" not in env
+    assert not [k for k in env if k.startswith("PYTEST_")]
     assert os.pathsep in env["PYTHONPATH"]

@@ -29,6 +29,7 @@ from harness import child
 from nicegui import binding
 
 OWNERS = 1000
+BATCHES = 20  # plain objects made, at most, in batches of OWNERS
 FIRST_FREEING = (2, 11, 1)  # PR #4122: the first release whose registry lets owners die
 
 
@@ -94,8 +95,15 @@ def main() -> None:
         return
     child.control("owners-died", died == OWNERS)
 
-    plains: List[Plain] = [Plain() for _ in range(OWNERS)]
-    reused = [plain for plain in plains if id(plain) in dead_ids]
+    # Allocate until CPython hands out a dead owner's address: usually the first batch does,
+    # but other allocations can take the freed blocks first. Every batch is kept alive, so a
+    # later batch cannot be handed the addresses of an earlier one.
+    plains: List[Plain] = []
+    reused: List[Plain] = []
+    while not reused and len(plains) < OWNERS * BATCHES:
+        batch = [Plain() for _ in range(OWNERS)]
+        plains += batch
+        reused = [plain for plain in batch if id(plain) in dead_ids]
     known = registry_ids()
     inherited = [plain for plain in reused if id(plain) in known]
     chosen: Optional[Plain] = inherited[0] if inherited else (reused[0] if reused else None)
