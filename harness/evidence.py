@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import text
+from .child import TEMP_CANARY
 from .outcomes import Outcome
 
 STDERR_LINES = 6  # last lines of stderr shown; decisive lines before them are shown as well
@@ -113,9 +114,11 @@ def _names(value: Any) -> list[str]:
 
 
 def _leftovers(runs: list[dict[str, Any]]) -> list[str]:
+    """What the runs left behind; the temp-dir canary is proof the channel was live (the
+    probe's reason says it was seen), not something left behind."""
     names: dict[str, None] = {}
     for run in runs:
-        found = list(run.get("leftovers", []))
+        found = [n for n in run.get("leftovers", []) if not n.startswith(TEMP_CANARY)]
         for key in ("leftover_files", "files_left", "temp_entries"):
             found += _names(run["recorded"].get(key))
         for finding in run["findings"].values():

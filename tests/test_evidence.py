@@ -60,7 +60,7 @@ def test_warnings_leftovers_and_controls_are_named() -> None:
     ]
     run["recorded"]["controls"] = {"canary-seen": True, "tracker-live": False}
     run["recorded"]["files_left"] = {"data/storage.json": 0}
-    run["leftovers"] = ["tmpabc"]
+    run["leftovers"] = ["tmpabc", "corpus-canary-x1y2"]  # the canary is not shown as left
     shown = parts(c)
     assert shown["warnings"] == (
         evidence.Warned(
