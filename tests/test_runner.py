@@ -66,12 +66,12 @@ def test_timeout_kills_the_process_group(judge, work_root: Path) -> None:
 
 @pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="named semaphores live in /dev/shm")
 def test_a_killed_run_leaves_no_semaphores(judge, work_root: Path) -> None:
-    before = set(os.listdir("/dev/shm"))
     result, judged = judge(
         make_check("misbehaving.py", "hang-with-semaphores", [("leaked_semaphores", {})], timeout=3)
     )
     assert result.timed_out and judged.outcome == "error"
-    assert set(os.listdir("/dev/shm")) - before == set()
+    made = [f"sem.{name.lstrip('/')}" for name in result.observation.evidence["semaphores"]]
+    assert len(made) == 3 and not set(made) & set(os.listdir("/dev/shm"))
     assert alive_under(work_root) == []
 
 

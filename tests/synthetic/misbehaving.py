@@ -26,6 +26,9 @@ elif mode == "hang-with-semaphores":
 
     multiprocessing.set_start_method("spawn")
     queue = multiprocessing.Queue()
+    # Named so the test can look for exactly these (other runs on the machine make their own).
+    locks = (queue._rlock, queue._wlock, queue._sem)
+    child.record("semaphores", [lock._semlock.name for lock in locks if lock is not None])
     child.trigger("ran")
     time.sleep(600)
 elif mode == "straggler":
