@@ -17,15 +17,13 @@ from harness import child
 
 import userfiles
 
-pywebview_window.qt_offscreen(QT_QUICK_BACKEND="software")
-
-import webview  # noqa: E402
+pywebview_window.qt_offscreen(QT_QUICK_BACKEND="software")  # before webview is imported
 
 
 def main() -> int:
     seen: Dict[str, Any] = {}
     storage = userfiles.make()
-    window = webview.create_window("corpus pywebview-1688", html="<p>corpus</p>")
+    window = userfiles.window()
 
     pywebview_window.start(
         pywebview_window.round_trip_then_close(window, seen), gui="qt", storage_path=storage
@@ -38,7 +36,7 @@ def main() -> int:
         "webview.start(gui='qt', storage_path=...): page loaded, evaluate_js('6 * 7') "
         "== 42, window.destroy(), GUI loop ended"
     )
-    child.state("user-files", list(userfiles.USER_FILES), userfiles.kept(storage))
+    userfiles.judge(storage)
     return 0
 
 
