@@ -7,6 +7,7 @@ import asyncio
 import http.server
 import socket
 import threading
+import time
 
 import pytest
 
@@ -41,5 +42,7 @@ def test_listening_on_a_closed_port_raises_after_its_timeout() -> None:
     with socket.socket() as sock:  # a port nothing listens on once the socket is closed
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    started = time.monotonic()
     with pytest.raises(OSError):
         asyncio.run(nicegui_server.listening(port, timeout=0.3))
+    assert time.monotonic() - started >= 0.3  # it kept trying until then
