@@ -21,7 +21,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-from . import expectations, metadata, pypi
+from . import expectations, interpreters, metadata, pypi
 from .lockfiles import Locked, LockError, Pin
 from .metadata import Case, Rule
 from .outcomes import Outcome, python_key
@@ -141,7 +141,7 @@ def _later(case: Case, version: str, python: str, cache_dir: Path | None) -> lis
         if r.version > pinned
         and not r.version.is_prerelease
         and not r.yanked
-        and r.supports(python)
+        and r.supports(interpreters.full_version(python))
     )
 
 
@@ -175,7 +175,7 @@ def _check_pin(case: Case, pin: Pin, python: str, cache_dir: Path | None) -> Non
         release = pypi.release(case.package, pin.version, cache_dir)
     except pypi.ReleaseError as exc:
         raise LockError(f"{pin.where}: {exc}") from None
-    if not release.supports(python):
+    if not release.supports(interpreters.full_version(python)):
         raise LockError(
             f"{pin.where}: {case.package} {pin.version} requires Python "
             f"{release.requires_python}, not {python}; audit with a --python it supports"
@@ -193,9 +193,12 @@ def audit(
     cases = metadata.load_all() if cases is None else cases
     findings = []
     for python in sorted(pythons, key=python_key):
-        if locked.requires_python and not locked.requires_python.contains(python, True):
+        if locked.requires_python and not locked.requires_python.contains(
+            interpreters.full_version(python), True
+        ):
             raise LockError(
-                f"{locked.path}: requires-python {locked.requires_python} excludes Python {python}"
+                f"{locked.path}: requires-python {locked.requires_python} excludes Python "
+                f"{interpreters.full_version(python)}"
             )
         pins = locked.pins_for(python, platform)
         for case in cases:

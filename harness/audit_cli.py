@@ -8,6 +8,7 @@ import argparse
 import dataclasses
 import datetime
 import os
+import platform
 import sys
 import traceback
 from pathlib import Path
@@ -17,7 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 # --verify's engine (audit_verify, venvs: nox, psutil) is imported only when asked for.
-from . import audit, audit_ignore, audit_report, lockfiles, metadata, plan, pypi
+from . import audit, audit_ignore, audit_report, interpreters, lockfiles, metadata, plan, pypi
 from .lockfiles import Locked, LockError
 from .metadata import MetadataError
 from .outcomes import Outcome, python_key
@@ -97,12 +98,12 @@ def _pythons(args: argparse.Namespace, locked: Locked) -> list[str]:
         return sorted(set(args.python), key=python_key)
     here = f"{sys.version_info[0]}.{sys.version_info[1]}"
     spec = locked.requires_python
-    if spec is None or spec.contains(here, True):
+    if spec is None or spec.contains(platform.python_version(), True):
         return [here]
     pythons = metadata.tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["corpus"][
         "pythons"
     ]
-    allowed = [p for p in pythons if spec.contains(p, True)]
+    allowed = [p for p in pythons if spec.contains(interpreters.full_version(p), True)]
     if not allowed:
         raise LockError(f"{locked.path}: requires-python {spec} allows none of {pythons}")
     return allowed[:1]

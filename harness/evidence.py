@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import text
+from .child import TEMP_CANARY
 from .outcomes import Outcome
 
 STDERR_LINES = 6  # last lines of stderr shown; decisive lines before them are shown as well
@@ -19,9 +20,12 @@ _EXCEPTION = re.compile(r"^[\w.]*(Error|Exception|Interrupt|Exit|Warning)\b")
 
 @dataclass(frozen=True)
 class Warned:
+    """The warnings of one category raised at one place (a leak raises the same one per object:
+    its place is said once, each distinct message kept)."""
+
     category: str
     where: str  # file:line, shortened to the package-relative path
-    message: str
+    messages: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -85,20 +89,20 @@ def _stderr(cell: dict[str, Any]) -> list[tuple[str, bool]]:
 
 
 def _warnings(runs: list[dict[str, Any]]) -> list[Warned]:
-    seen: dict[tuple[str, str, str], None] = {}
+    places: dict[tuple[str, str], dict[str, None]] = {}
     for run in runs:
         entries = list(run["recorded"].get("warnings", []))
         for finding in run["findings"].values():
             entries += finding.get("seen", [])
         for entry in entries:
             if isinstance(entry, dict):
-                key = (
+                place = (
                     text.line(entry.get("category", "warning"), 60),
                     text.line(_short_path(str(entry.get("where", "?"))), 120),
-                    text.line(entry.get("message", ""), LINE_WIDTH),
                 )
-                seen[key] = None
-    return [Warned(*key) for key in seen]
+                message = text.line(entry.get("message", ""), LINE_WIDTH)
+                places.setdefault(place, {})[message] = None
+    return [Warned(*place, tuple(messages)) for place, messages in places.items()]
 
 
 def _names(value: Any) -> list[str]:
@@ -110,9 +114,11 @@ def _names(value: Any) -> list[str]:
 
 
 def _leftovers(runs: list[dict[str, Any]]) -> list[str]:
+    """What the runs left behind; the temp-dir canary is proof the channel was live (the
+    probe's reason says it was seen), not something left behind."""
     names: dict[str, None] = {}
     for run in runs:
-        found = list(run.get("leftovers", []))
+        found = [n for n in run.get("leftovers", []) if not n.startswith(TEMP_CANARY)]
         for key in ("leftover_files", "files_left", "temp_entries"):
             found += _names(run["recorded"].get(key))
         for finding in run["findings"].values():

@@ -86,6 +86,17 @@ def find(minor: str) -> Interpreter | None:
     return None
 
 
+def full_version(python: str) -> str:
+    """The full version a Python line stands for when a requires-python or a marker is read:
+    "3.11" is the 3.11 this machine runs cells with (3.11.7, say), so the answer is about the
+    interpreter a --verify proves it on; a line not installed here is its first release,
+    3.11.0. A full version is itself."""
+    if python.count(".") >= 2:
+        return python
+    found = find(python)
+    return found.version if found else f"{python}.0"
+
+
 _INSTALLED = (
     "import json, sys, importlib.metadata as m;"
     "print(json.dumps({'python': '%d.%d.%d' % sys.version_info[:3],"

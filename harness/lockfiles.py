@@ -79,12 +79,13 @@ class Locked:
 
 
 def marker_environment(python: str, platform: str) -> dict[str, str]:
-    """PEP 508 marker variables of CPython ``python`` ("3.11") on ``platform`` (linux,
-    darwin, win32); the machine is this host's."""
+    """PEP 508 marker variables of CPython ``python`` ("3.11", read as
+    ``interpreters.full_version``) on ``platform`` (linux, darwin, win32); the machine is this
+    host's."""
     system, os_name = {"linux": ("Linux", "posix"), "darwin": ("Darwin", "posix")}.get(
         platform, ("Windows", "nt")
     )
-    full = python if python.count(".") >= 2 else f"{python}.0"
+    full = interpreters.full_version(python)
     return {
         "python_version": ".".join(python.split(".")[:2]),
         "python_full_version": full,

@@ -20,7 +20,11 @@ from .report import Matrix, Totals, count, os_name
 _RED, _GREEN, _BOLD, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
 
 
-def use_colour(stream: IO[str] = sys.stdout, environ: Mapping[str, str] = os.environ) -> bool:
+def use_colour(stream: IO[str] | None = None, environ: Mapping[str, str] | None = None) -> bool:
+    """Colour on a terminal unless NO_COLOR or TERM=dumb; the defaults are read at the call
+    (sys.stdout then, not the one at import: a test's capture may have replaced it)."""
+    stream = sys.stdout if stream is None else stream
+    environ = os.environ if environ is None else environ
     if environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
         return False
     return hasattr(stream, "isatty") and stream.isatty()

@@ -1,6 +1,8 @@
 """The matrix report: any number of result files (several OSes, machines, runs) merged into
 one matrix, counted, and written as Markdown and HTML from templates (the terminal summary is
-render_terminal.py).
+render_terminal.py). The HTML is an index (matrix.html: verdict, totals, disagreements, each
+case's header and grid) and one evidence page per case (cases/<case>.html), each cell of the
+grid linked to its evidence there: three OSes' evidence does not fit one page of 1 MB.
 
 Where two files hold the same cell (same case, check, variant, release, OS and Python), the
 one from the later run wins. Rows are grouped by case and check, releases in version order
@@ -10,6 +12,7 @@ by the template engine in HTML, by text.markdown in Markdown.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -37,6 +40,9 @@ SYMBOLS = {
     Outcome.FLAKY: "≈",
 }
 DISAGREES = "≠"
+INDEX = "matrix.html"
+CASE_PAGES = "cases"  # the evidence pages' folder, beside the index
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 Row = tuple[str, str, str, str]  # (case, check, variant, release)
 Column = tuple[str, str]  # (os, python)
@@ -175,16 +181,26 @@ def merge(documents: list[dict[str, Any]], pages: dict[str, CasePage] | None = N
     return Matrix(cells, columns, rows, [d["run"] for d in documents])
 
 
+def page_file(case: str, index: int) -> str:
+    """The evidence page of a case, relative to the index: named by the case's id unless that
+    is no safe file name (a result file may hold any string)."""
+    name = case if _FILE_NAME.fullmatch(case) else f"_{index}"
+    return f"{CASE_PAGES}/{name}.html"
+
+
+def _distributions(cell: dict[str, Any]) -> str:
+    return "\n".join(f"{k}=={v}" for k, v in sorted((cell.get("distributions") or {}).items()))
+
+
 @dataclass(frozen=True)
 class Section:
-    """One case in the report: its header, its columns, its rows and its cells' ids."""
+    """One case in the report: its header, its columns, its rows and its evidence page."""
 
-    index: int
     page: CasePage
     columns: list[Column]
     checks: list[tuple[str, list[Row]]]
     totals: Totals
-    whys: list[str]  # distinct expected_why of its cells, numbered from 1 in the report
+    href: str  # its evidence page, relative to the index
 
 
 class View:
@@ -194,8 +210,9 @@ class View:
         self.matrix = matrix
         self.totals = matrix.totals
         self.ids = {results.cell_key(c): f"c{i}" for i, c in enumerate(matrix.cells)}
-        self.environments: dict[str, int] = {}
         self.sections = [self._section(i, case, pages) for i, case in enumerate(matrix.cases)]
+        self._hrefs = {s.page.id: s.href for s in self.sections}
+        self.environments = self._environments()
         self.skips = self._skips()
         self.oses = list(dict.fromkeys(os_id for os_id, _ in matrix.columns))
         self.pythons = sorted({py for _, py in matrix.columns}, key=python_key)
@@ -208,13 +225,19 @@ class View:
         for row in rows:
             checks.setdefault(row[1], []).append(row)
         return Section(
-            index=index,
             page=pages.get(case) or CasePage(case),
             columns=[col for col in self.matrix.columns if col in present],
             checks=list(checks.items()),
             totals=count(cells),
-            whys=list(dict.fromkeys(c["expected_why"] or "" for c in cells if c["expected_why"])),
+            href=page_file(case, index),
         )
+
+    def _environments(self) -> dict[str, int]:
+        """Each distinct set of distributions a cell ran in, numbered from 1."""
+        numbers: dict[str, int] = {}
+        for key in filter(None, map(_distributions, self.matrix.cells)):
+            numbers.setdefault(key, len(numbers) + 1)
+        return numbers
 
     def _skips(self) -> list[tuple[str, list[dict[str, Any]]]]:
         groups: dict[str, list[dict[str, Any]]] = {}
@@ -231,24 +254,24 @@ class View:
         return next(i for i, (r, _) in enumerate(self.skips, 1) if r == reason)
 
     def environment(self, cell: dict[str, Any]) -> int | None:
-        """The number of the cell's environment, each distinct one listed once."""
-        if not cell.get("distributions"):
-            return None
-        key = "\n".join(f"{k}=={v}" for k, v in sorted(cell["distributions"].items()))
-        return self.environments.setdefault(key, len(self.environments) + 1)
+        """The number of the cell's environment in the index's list."""
+        return self.environments.get(_distributions(cell))
 
-    def why(self, section: Section, why: str | None) -> str | None:
-        """The anchor of a reason for an expectation, listed once per case."""
-        return f"w{section.index}-{section.whys.index(why) + 1}" if why else None
+    def href(self, cell: dict[str, Any]) -> str:
+        """Where a cell of the grid leads: its evidence on its case's page; a skip, which has
+        none, to its reason in the index."""
+        if cell["outcome"] == Outcome.SKIP:
+            return f"#s{self.skip_group(cell)}"
+        return f"{self._hrefs[cell['case']]}#e{self.id(cell)}"
 
-    def row_anchor(self, section: Section, check_variant: str) -> str | None:
+    def row_href(self, section: Section, check_variant: str) -> str | None:
         """The evidence of the first row of "check/variant" that ran (what a claim cites)."""
         check, _, variant = check_variant.partition("/")
         for name, rows in section.checks:
             for row in rows if name == check else ():
                 ran = self.row_cells(section, row)
                 if row[2] == variant and ran:
-                    return f"r{self.id(ran[0])}"
+                    return f"{section.href}#r{self.id(ran[0])}"
         return None
 
     def row_cells(self, section: Section, row: Row) -> list[dict[str, Any]]:
@@ -273,6 +296,8 @@ def _environment(autoescape: bool) -> jinja2.Environment:
     env.globals.update(
         SYMBOLS={str(k): v for k, v in SYMBOLS.items()},
         DISAGREES=DISAGREES,
+        INDEX=INDEX,
+        CASE_PAGES=CASE_PAGES,
         OUTCOMES=[str(o) for o in Outcome],
         LATEST=LATEST,
         shared=evidence.shared,
@@ -291,9 +316,17 @@ def pages_for(
 
 
 def render(matrix: Matrix, fmt: str, pages: dict[str, CasePage] | None = None) -> str:
+    """matrix.md (fmt "md") or the HTML index (fmt "html")."""
     view = View(matrix, pages or {})
     env = _environment(autoescape=fmt == "html")
     return env.get_template(f"matrix.{fmt}.j2").render(view=view, matrix=matrix)
+
+
+def render_cases(matrix: Matrix, pages: dict[str, CasePage] | None = None) -> dict[str, str]:
+    """Each case's evidence page, by its path relative to the index."""
+    view = View(matrix, pages or {})
+    template = _environment(autoescape=True).get_template("case.html.j2")
+    return {s.href: template.render(view=view, s=s) for s in view.sections}
 
 
 def build(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, dict[str, CasePage]]:
@@ -304,11 +337,17 @@ def build(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, dict[
 
 
 def write(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, list[Path]]:
-    """matrix.md and matrix.html in out_dir, linking the release histories kept beside them."""
+    """matrix.md, the evidence pages (cases/, any other page there removed) and then the index
+    matrix.html in out_dir, linking the release histories kept beside them."""
     matrix, pages = build(documents, out_dir)
-    written = []
-    for fmt in ("md", "html"):
-        path = out_dir / f"matrix.{fmt}"
-        results.write_atomic(path, render(matrix, fmt, pages))
-        written.append(path)
-    return matrix, written
+    markdown = out_dir / "matrix.md"
+    results.write_atomic(markdown, render(matrix, "md", pages))
+    evidence_pages = render_cases(matrix, pages)
+    for href, html in evidence_pages.items():
+        results.write_atomic(out_dir / href, html)
+    folder = out_dir / CASE_PAGES
+    for stale in set(folder.glob("*.html")) - {out_dir / href for href in evidence_pages}:
+        stale.unlink()
+    index = out_dir / INDEX
+    results.write_atomic(index, render(matrix, "html", pages))
+    return matrix, [markdown, folder, index]

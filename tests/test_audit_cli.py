@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from harness import audit_report, cli, metadata
+from harness import audit_report, cli, interpreters, metadata
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.usefixtures("offline_pypi")
@@ -301,3 +301,24 @@ def test_default_python_is_one_the_lock_allows(capsys, tmp_path: Path) -> None:
     doc = json.loads(out)
     assert code == 1, err
     assert doc["pythons"] == ["3.12"] and doc["findings"][0]["location"]["line"] == 5
+
+
+@pytest.mark.parametrize(
+    "installed, code, message",
+    [
+        pytest.param("3.11.7", 1, "", id="the 3.11 this machine has"),
+        pytest.param(None, 2, "excludes Python 3.11.0", id="no 3.11 here: its first release"),
+    ],
+)
+def test_a_python_line_is_read_as_the_interpreter_that_proves_it(
+    capsys, tmp_path: Path, monkeypatch, installed: str | None, code: int, message: str
+) -> None:
+    found = interpreters.Interpreter("3.11", "/bin/python3.11", installed) if installed else None
+    monkeypatch.setattr(interpreters, "find", lambda minor: found)
+    lock = tmp_path / "uv.lock"
+    lock.write_text(
+        'version = 1\nrequires-python = ">=3.11.4"\n\n'
+        '[[package]]\nname = "werkzeug"\nversion = "3.1.9"\n'
+    )
+    got, _, err = audit(capsys, "--lock", str(lock), "--python", "3.11")
+    assert got == code and message in err, err

@@ -60,15 +60,29 @@ def test_warnings_leftovers_and_controls_are_named() -> None:
     ]
     run["recorded"]["controls"] = {"canary-seen": True, "tracker-live": False}
     run["recorded"]["files_left"] = {"data/storage.json": 0}
-    run["leftovers"] = ["tmpabc"]
+    run["leftovers"] = ["tmpabc", "corpus-canary-x1y2"]  # the canary is not shown as left
     shown = parts(c)
     assert shown["warnings"] == (
         evidence.Warned(
-            "RuntimeWarning", "nicegui/app/app.py:277", "coroutine 'backup' was never awaited"
+            "RuntimeWarning", "nicegui/app/app.py:277", ("coroutine 'backup' was never awaited",)
         ),
     )
     assert shown["controls"] == (("canary-seen", True), ("tracker-live", False))
     assert shown["leftovers"] == ("tmpabc", "data/storage.json (0)")
+
+
+def test_warnings_raised_at_one_place_name_it_once_and_keep_each_message() -> None:
+    c = cell("linux", "3.11")
+    where = "/env/lib/python3.11/site-packages/werkzeug/datastructures/file_storage.py:40"
+    messages = [f"unclosed file <_io.FileIO name={fd} mode='rb+'>" for fd in (3, 4, 3)]
+    messages.append("unclosed file <_io.FileIO name=9 mode='rb+'>")
+    wheres = [where] * 3 + [where.replace(":40", ":41")]
+    c["evidence"]["runs"][0]["recorded"]["warnings"] = [
+        {"category": "ResourceWarning", "message": m, "where": w} for m, w in zip(messages, wheres)
+    ]
+    first, second = parts(c)["warnings"]
+    assert first.where == "werkzeug/datastructures/file_storage.py:40"
+    assert first.messages == tuple(messages[:2]) and second.messages == (messages[3],)
 
 
 def test_the_reason_is_shown_only_when_the_findings_do_not_say_it() -> None:

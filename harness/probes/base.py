@@ -52,15 +52,11 @@ class Registered:
 PROBES: dict[str, Registered] = {}
 
 
-def probe(name: str, blind: dict[str, str]) -> Callable[[Probe], Probe]:
-    """Register a probe under name; its keyword parameters are what case.toml may set;
-    ``blind`` is the environment that switches its channel off."""
-
-    def register(func: Probe) -> Probe:
-        PROBES[name] = Registered(func, dict(blind))
-        return func
-
-    return register
+def register(name: str, func: Probe, blind: dict[str, str]) -> None:
+    """Register func as the probe ``name``; its keyword parameters are what case.toml may set;
+    ``blind`` is the environment that switches its channel off. Called after the definition,
+    not as a decorator: mutmut leaves decorated functions unmutated."""
+    PROBES[name] = Registered(func, dict(blind))
 
 
 def blind_child(*keys: str) -> dict[str, str]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import fnmatch
 
 from ..child import TEMP_CANARY
-from .base import CLEAN, ERROR, LEAK, Finding, Observation, blind_child, labelled, missing, probe
+from .base import CLEAN, ERROR, LEAK, Finding, Observation, blind_child, labelled, missing, register
 
 # The run's temp dir is moved where the harness does not look.
 TEMP_BLIND = {name: "{cell}/blind" for name in ("TMPDIR", "TEMP", "TMP")}
 
 
-@probe("temp_leftovers", blind=TEMP_BLIND)
 def temp_leftovers(observation: Observation, glob: str = "*") -> Finding:
     """Entries matching ``glob`` that the run left in its private temp dir.
 
@@ -40,7 +39,6 @@ def temp_leftovers(observation: Observation, glob: str = "*") -> Finding:
     return Finding(CLEAN, f"no entry matching {glob!r} left in the temp dir (canary seen)", data)
 
 
-@probe("open_fds", blind=blind_child("fds"))
 def open_fds(observation: Observation, label: str, tolerance: int = 0) -> Finding:
     """Descriptors (or Windows handles) still open after the cleanup should have run."""
     counts = labelled(observation, "fds", label)
@@ -58,3 +56,7 @@ def open_fds(observation: Observation, label: str, tolerance: int = 0) -> Findin
         f"descriptors {counts['before']} -> {counts['after']}, within {tolerance} ({label})",
         data,
     )
+
+
+register("temp_leftovers", temp_leftovers, blind=TEMP_BLIND)
+register("open_fds", open_fds, blind=blind_child("fds"))

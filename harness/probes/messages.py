@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..child import COROUTINE_CANARY, WARNING_CANARY
-from .base import BLIND_ENV, CLEAN, ERROR, LEAK, Finding, Observation, probe
+from .base import BLIND_ENV, CLEAN, ERROR, LEAK, Finding, Observation, register
 
 # Warnings ignored everywhere in the run, the capture included.
 WARNINGS_BLIND = {BLIND_ENV: "warnings", "PYTHONWARNINGS": "ignore"}
@@ -23,7 +23,6 @@ def _recorded(observation: Observation) -> list[dict[str, Any]]:
     return [w for w in seen if isinstance(w, dict)] if isinstance(seen, list) else []
 
 
-@probe("warnings", blind=WARNINGS_BLIND)
 def warnings_seen(
     observation: Observation, category: str = "ResourceWarning", match: str = ""
 ) -> Finding:
@@ -56,7 +55,6 @@ def warnings_seen(
     return Finding(CLEAN, f"no {category} matching {match!r} (canary seen)", data)
 
 
-@probe("never_awaited", blind=WARNINGS_BLIND)
 def never_awaited(observation: Observation, name: str) -> Finding:
     """Coroutines whose qualified name matches ``name`` that were never awaited.
 
@@ -84,3 +82,7 @@ def never_awaited(observation: Observation, name: str) -> Finding:
     if matched:
         return Finding(LEAK, f"coroutine {matched[0]!r} never awaited ({len(matched)}x)", data)
     return Finding(CLEAN, f"no never-awaited coroutine matching {name!r} (canary seen)", data)
+
+
+register("warnings", warnings_seen, blind=WARNINGS_BLIND)
+register("never_awaited", never_awaited, blind=WARNINGS_BLIND)

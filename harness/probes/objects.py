@@ -4,10 +4,9 @@ not kept."""
 
 from __future__ import annotations
 
-from .base import CLEAN, ERROR, LEAK, Finding, Observation, blind_child, labelled, missing, probe
+from .base import CLEAN, ERROR, LEAK, Finding, Observation, blind_child, labelled, missing, register
 
 
-@probe("gc_survivors", blind=blind_child("gc"))
 def gc_survivors(observation: Observation, label: str, at_least: int = 1) -> Finding:
     """Tracked objects still alive after ``gc.collect()``: a leak from ``at_least`` on."""
     counts = labelled(observation, "gc", label)
@@ -29,7 +28,6 @@ def gc_survivors(observation: Observation, label: str, at_least: int = 1) -> Fin
     return Finding(CLEAN, f"all {tracked} dropped objects were collected ({label})", data)
 
 
-@probe("growth", blind=blind_child("growth"))
 def growth(observation: Observation, label: str, steps: int = 3) -> Finding:
     """Retention measured after growing numbers of triggers (after a warm-up), judged the way
     CPython's ``-R`` refleak runs and psutil's leak tests judge: a leak only when it grows at
@@ -66,7 +64,6 @@ def growth(observation: Observation, label: str, steps: int = 3) -> Finding:
     )
 
 
-@probe("callbacks_not_run", blind=blind_child("callbacks"))
 def callbacks_not_run(observation: Observation, label: str) -> Finding:
     counts = labelled(observation, "callbacks", label)
     if counts is None:
@@ -81,7 +78,6 @@ def callbacks_not_run(observation: Observation, label: str) -> Finding:
     return Finding(CLEAN, f"all {expected} callbacks ran ({label})", counts)
 
 
-@probe("state_lost", blind=blind_child("state"))
 def state_lost(observation: Observation, label: str) -> Finding:
     """What should have been kept (``expected``) differs from what was (``actual``)."""
     values = labelled(observation, "state", label)
@@ -94,3 +90,9 @@ def state_lost(observation: Observation, label: str) -> Finding:
             values,
         )
     return Finding(CLEAN, f"{label}: everything kept", values)
+
+
+register("gc_survivors", gc_survivors, blind=blind_child("gc"))
+register("growth", growth, blind=blind_child("growth"))
+register("callbacks_not_run", callbacks_not_run, blind=blind_child("callbacks"))
+register("state_lost", state_lost, blind=blind_child("state"))

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 
-from .base import CLEAN, ERROR, LEAK, Finding, Observation, probe
+from .base import CLEAN, ERROR, LEAK, Finding, Observation, register
 
 TRACKER = re.compile(r"There appear to be (\d+) leaked (\w+) objects")
 
 
-@probe("leaked_semaphores", blind={"PYTHONWARNINGS": "ignore"})
 def leaked_semaphores(observation: Observation) -> Finding:
     reports = [m for line in observation.stderr.splitlines() if (m := TRACKER.search(line))]
     count = sum(int(m.group(1)) for m in reports if m.group(2) == "semaphore")
@@ -33,3 +32,6 @@ def leaked_semaphores(observation: Observation) -> Finding:
     return Finding(
         CLEAN, "the resource tracker reported no leaked semaphores (its canary seen)", data
     )
+
+
+register("leaked_semaphores", leaked_semaphores, blind={"PYTHONWARNINGS": "ignore"})

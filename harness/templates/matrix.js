@@ -1,6 +1,5 @@
-// Progressive enhancement of the matrix report: the page works without this script (links,
-// :target and <details> carry everything); with it, filters appear and an opened cell shows
-// the reason for its expectation in place.
+// Progressive enhancement of the matrix's index: the page works without this script (links,
+// :target and <details> carry everything); with it, filters appear.
 (function () {
   "use strict";
   var form = document.getElementById("filters");
@@ -54,27 +53,6 @@
         target.scrollIntoView();
         break;
       }
-    }
-    var row = target.closest && target.closest("section.ev");
-    if (!row || target.dataset.done) return;
-    target.dataset.done = "1";
-    // The exact command of this cell, from the row's command with its placeholders filled in.
-    var code = row.querySelector("p > code");
-    if (code && target.dataset.p) {
-      var cmd = code.textContent.replace("PYTHON", target.dataset.p);
-      cmd = target.dataset.u ? cmd.replace("VERSION", target.dataset.u) : cmd.replace(/ --upstream \S*VERSION/, "");
-      var p = document.createElement("p");
-      p.append("Rerun this cell: ");
-      p.appendChild(document.createElement("code")).textContent = cmd;
-      target.appendChild(p);
-    }
-    // The reason for the expectation, shown where it is referred to.
-    var why = target.querySelector("a.why") || row.querySelector(".all a.why");
-    var rule = why && document.getElementById(why.getAttribute("href").slice(1));
-    if (rule && !why.nextElementSibling) {
-      var q = document.createElement("q");
-      q.textContent = rule.textContent;
-      why.after(" ", q);
     }
   }
 
