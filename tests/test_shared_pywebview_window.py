@@ -53,8 +53,9 @@ def test_qt_offscreen_adds_no_chromium_flags_when_none_are_wanted(qt_env) -> Non
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_child_is_listed_live_then_exited_until_it_is_reaped() -> None:
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
-                            stdin=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
     try:
         mine = "%d " % proc.pid
         assert any(line.startswith(mine) for line in pywebview_window.children())
