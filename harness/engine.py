@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import expectations, runner, venvs, verdict
+from . import expectations, interpreters, runner, venvs, verdict
 from .outcomes import Outcome, tail
 from .plan import PLATFORM, Planned
 
@@ -51,7 +51,7 @@ class Engine:
                 rebuild=(source.package,) if source else (),
             )
             if key not in self._dists:
-                self._dists[key] = venvs.distributions(env.python)
+                self._dists[key] = interpreters.installed(env.python)[1]
         return env, self._dists[key]
 
     def run_cell(self, planned: Planned, work_root: Path) -> dict[str, Any]:

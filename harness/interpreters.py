@@ -1,5 +1,6 @@
 """Finding CPython interpreters: on PATH (``python3.X``), in pyenv's versions folder, and on
-Windows through the ``py`` launcher (where installers register every version).
+Windows through the ``py`` launcher (where installers register every version); and asking one
+what its environment has installed.
 
 pyenv's shims answer on PATH for versions that are not the global one only to say they are
 not active, so every candidate is asked for its version before it is used.
@@ -7,6 +8,7 @@ not active, so every candidate is asked for its version before it is used.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -93,3 +95,28 @@ def full_version(python: str) -> str:
         return python
     found = find(python)
     return found.version if found else f"{python}.0"
+
+
+_INSTALLED = (
+    "import json, sys, importlib.metadata as m;"
+    "print(json.dumps({'python': '%d.%d.%d' % sys.version_info[:3],"
+    " 'dists': {d.metadata['Name']: d.version for d in m.distributions()}}))"
+)
+
+
+def installed(python: Path, timeout: float | None = None) -> tuple[str, dict[str, str]]:
+    """The version of the interpreter ``python`` and every distribution installed in its
+    environment, name -> version, sorted by name case-insensitively. It runs isolated (``-I``,
+    no ``PYTHON*`` variables), so only the environment's own packages count; raises OSError or
+    subprocess.SubprocessError when the interpreter cannot answer."""
+    out = subprocess.run(
+        [str(python), "-I", "-c", _INSTALLED],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
+        timeout=timeout,
+    ).stdout
+    answer = json.loads(out)
+    dists = dict(sorted(answer["dists"].items(), key=lambda kv: kv[0].lower()))
+    return answer["python"], dists

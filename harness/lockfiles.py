@@ -11,8 +11,6 @@ naming the file and the line.
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 import platform as host_platform
 import re
 import subprocess
@@ -307,13 +305,6 @@ def _poetry(path: Path, data: dict[str, Any]) -> tuple[list[Pin], SpecifierSet |
     return pins, None
 
 
-_ENV_CODE = (
-    "import json, sys, importlib.metadata as m;"
-    "print(json.dumps({'python': '%d.%d.%d' % sys.version_info[:3],"
-    " 'dists': {d.metadata['Name']: d.version for d in m.distributions()}}))"
-)
-
-
 def environment(path: Path) -> Locked:
     """The distributions installed in an environment: a virtual environment's folder or an
     interpreter."""
@@ -326,20 +317,12 @@ def environment(path: Path) -> Locked:
     if not python.exists():
         raise LockError(f"{path}: no such environment or interpreter")
     try:
-        out = subprocess.run(
-            [str(python), "-I", "-c", _ENV_CODE],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
-            timeout=60,
-        ).stdout
+        version, dists = interpreters.installed(python, timeout=60)
     except (OSError, subprocess.SubprocessError) as exc:
         raise LockError(f"{path}: cannot list its distributions ({exc})") from None
-    answer = json.loads(out)
     pins = tuple(
-        Pin(canonicalize_name(name), version, None, 0)
-        for name, version in sorted(answer["dists"].items())
+        Pin(canonicalize_name(name), dist_version, None, 0)
+        for name, dist_version in sorted(dists.items())
         if name
     )
-    return Locked(None, "environment", pins, python=answer["python"])
+    return Locked(None, "environment", pins, python=version)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -121,22 +120,6 @@ def ensure(
     install(env, requirements, rebuild)
     stamp_file.write_text(json.dumps({**wanted, "backend_used": env.backend}))
     return env
-
-
-def distributions(python: Path) -> dict[str, str]:
-    """Every distribution installed in the environment of ``python``, name -> version."""
-    code = (
-        "import json, importlib.metadata as m;"
-        "print(json.dumps({d.metadata['Name']: d.version for d in m.distributions()}))"
-    )
-    out = subprocess.run(
-        [str(python), "-I", "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
-    ).stdout
-    return dict(sorted(json.loads(out).items(), key=lambda kv: kv[0].lower()))
 
 
 def direct_url(python: Path, package: str) -> dict[str, Any] | None:

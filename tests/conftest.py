@@ -1,9 +1,12 @@
-"""Shared helpers: build a check around a synthetic reproducer and run it for real."""
+"""Shared helpers: build a check around a synthetic reproducer and run it for real; load a
+case's or a fix's module from its file."""
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -11,6 +14,15 @@ from harness import runner, verdict
 from harness.metadata import Check, ProbeSpec, Variant
 
 SYNTHETIC = Path(__file__).parent / "synthetic"
+
+
+def load_module(name: str, path: Path) -> ModuleType:
+    """The module in ``path`` (a case's or a fix's folder is no package), run fresh as ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def make_check(

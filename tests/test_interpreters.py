@@ -31,3 +31,12 @@ def test_a_name_on_path_that_does_not_run_is_not_an_interpreter(
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     assert interpreters.find("3.77") is None
+
+
+def test_an_interpreter_lists_its_version_and_distributions_by_name() -> None:
+    import packaging
+
+    version, dists = interpreters.installed(Path(sys.executable))
+    assert version == ".".join(map(str, sys.version_info[:3]))
+    assert dists["packaging"] == packaging.__version__
+    assert list(dists) == sorted(dists, key=str.lower)

@@ -5,7 +5,6 @@ does. Checked on a stand-in of 2.11.0's binding module (no NiceGUI needed)."""
 from __future__ import annotations
 
 import gc
-import importlib.util
 import weakref
 from pathlib import Path
 from types import ModuleType
@@ -13,15 +12,13 @@ from typing import Any
 
 import pytest
 
+from .conftest import load_module
+
 PROPOSED = Path(__file__).parent.parent / "fixes" / "nicegui-4109" / "proposed.py"
 
 
 def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nicegui_4109_proposed", PROPOSED)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("nicegui_4109_proposed", PROPOSED)
 
 
 class Owner:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
@@ -10,16 +9,14 @@ import pytest
 
 from harness import expectations, metadata
 
+from .conftest import load_module
+
 CASE_DIR = Path(__file__).resolve().parents[1] / "cases" / "nicegui-4131"
 CASE = metadata.load(CASE_DIR / "case.toml")
 
 
 def _upstream() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nicegui_4131_upstream", CASE_DIR / "upstream.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("nicegui_4131_upstream", CASE_DIR / "upstream.py")
 
 
 def _outcome(check: str, variant: str, release: str, python: str) -> str | None:

@@ -6,21 +6,18 @@ that cancels one task and waits for another on a gather, as teardown() does."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from .conftest import load_module
+
 DISK = Path(__file__).parent.parent / "cases" / "nicegui-4592" / "disk.py"
 
 
 def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nicegui_4592_disk", DISK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("nicegui_4592_disk", DISK)
 
 
 disk_module = load()

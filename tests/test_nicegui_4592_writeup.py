@@ -5,7 +5,6 @@ waits for the running ones. Checked on stand-ins of 2.13.0's modules (no NiceGUI
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -13,15 +12,13 @@ from typing import Any
 
 import pytest
 
+from .conftest import load_module
+
 WRITEUP = Path(__file__).parent.parent / "fixes" / "nicegui-4592" / "writeup.py"
 
 
 def load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("nicegui_4592_writeup", WRITEUP)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("nicegui_4592_writeup", WRITEUP)
 
 
 def background_tasks() -> ModuleType:

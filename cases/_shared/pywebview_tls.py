@@ -1,11 +1,11 @@
 """A real pywebview Qt window over TLS, offscreen on Linux: what the pywebview `ssl=True` cases
 share (pywebview-ssl-user-key-deleted, pywebview-ssl-generated-key-left).
 
-Call ``qt_offscreen()``, ``broken_release()`` and then ``qt_application()`` before
-``import webview``. QtWebEngine draws
-with the offscreen platform (no X server); as root Chromium needs its sandbox off. It is also
-told to accept the local server's self-signed certificate (``--ignore-certificate-errors``):
-pywebview's Qt backend trusts that certificate through ``QSslConfiguration`` (``add_tls_cert``),
+Call ``prepare()`` before ``import webview``: ``qt_offscreen()``, ``broken_release()`` and then
+``qt_application()``. QtWebEngine draws with the offscreen platform (no X server); as root
+Chromium needs its sandbox off (``pywebview_window.qt_offscreen``). It is also told to accept
+the local server's self-signed certificate (``--ignore-certificate-errors``): pywebview's Qt
+backend trusts that certificate through ``QSslConfiguration`` (``add_tls_cert``),
 which QtWebEngine's Chromium network stack never reads, so without the flag the page is
 Chromium's certificate error page. pywebview 5.4 and later append the same flag themselves when
 ``settings["IGNORE_SSL_ERRORS"]`` is set; 4.1-4.3.x overwrite the variable when they build a
@@ -18,13 +18,13 @@ and with OpenSSL 3 (Debian 12) their ``QSslCertificate.fromPath`` returns nothin
 ``QApplication([])``, which QtWebEngine 6 refuses (empty argv): ``qt_application()`` builds the
 application first, and pywebview takes ``QApplication.instance()``.
 
-Standard library only, but ``make_user_tls`` needs ``cryptography`` (the checks require it).
+Standard library and ``harness.child`` only, but ``make_user_tls`` needs ``cryptography`` (the
+checks require it).
 """
 
 from __future__ import annotations
 
 import datetime
-import glob
 import hashlib
 import importlib.util
 import inspect
@@ -33,9 +33,11 @@ import os
 import ssl
 import sys
 import urllib.request
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-LOAD_TIMEOUT = 60.0
+from cases._shared import pywebview_window
+from harness import child
+
 MARKER = "corpus-tls-page"
 PAGE = "<!doctype html><title>corpus</title><p id='marker'>%s</p>" % MARKER
 # Read in the page by the window: the marker text, and the scheme the page came over.
@@ -45,17 +47,8 @@ PAGE_PROBE_JS = (
 
 
 def qt_offscreen() -> None:
-    """Environment for a headless QtWebEngine window (before ``import webview``)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("QT_API", "pyqt6")
-    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
-    wanted = ["--ignore-certificate-errors"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-        wanted.append("--no-sandbox")
-    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(
-        flags + [f for f in wanted if f not in flags]
-    )
+    """Environment for a headless QtWebEngine window over TLS (before ``import webview``)."""
+    pywebview_window.qt_offscreen(["--ignore-certificate-errors"], QT_API="pyqt6")
 
 
 _keep: list = []  # the application and the throwaway page live as long as the process
@@ -70,12 +63,6 @@ def qt_application() -> None:
     _keep.extend([app, QWebEnginePage()])
 
 
-def version() -> str:
-    from importlib.metadata import version as dist_version
-
-    return dist_version("pywebview")
-
-
 QT5_ONLY = "QWebEngineSettings.LocalContentCanAccessFileUrls"  # 5.2: ...WebAttribute.Local...
 
 
@@ -88,7 +75,7 @@ def broken_release() -> Optional[str]:
     if spec is None:  # 4.2: published without the package (4.2.1 has it)
         return (
             "pywebview %s was published without its webview.platforms package: no GUI backend "
-            "can load on any OS" % version()
+            "can load on any OS" % pywebview_window.version()
         )
     qt = os.path.join(list(spec.submodule_search_locations or [])[0], "qt.py")
     try:
@@ -98,13 +85,14 @@ def broken_release() -> Optional[str]:
     except SyntaxError as exc:  # 4.3-4.3.2: a quoted key inside a quoted string (4.3.3 fixed)
         return (
             "pywebview %s: webview/platforms/qt.py does not compile (SyntaxError line %s), so "
-            "the Qt backend cannot load with any Python or Qt binding" % (version(), exc.lineno)
+            "the Qt backend cannot load with any Python or Qt binding"
+            % (pywebview_window.version(), exc.lineno)
         )
     if os.environ.get("QT_API") == "pyqt6" and QT5_ONLY in source:  # 5.0-5.1
         return (
             "pywebview %s: webview/platforms/qt.py uses the Qt 5 enum name %s, which PyQt6 "
             "lacks, and its Qt 5 binding cannot read a certificate with OpenSSL 3: no Qt window "
-            "with ssl=True on this machine" % (version(), QT5_ONLY)
+            "with ssl=True on this machine" % (pywebview_window.version(), QT5_ONLY)
         )
     return None
 
@@ -116,20 +104,54 @@ def has_ssl_parameter() -> bool:
     return "ssl" in inspect.signature(webview.start).parameters
 
 
-def children() -> List[str]:
-    """Live children of this process as "pid name" (Linux /proc)."""
-    found = []
-    for stat in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            with open(stat, encoding="utf-8", errors="replace") as f:
-                data = f.read()
-        except OSError:
-            continue
-        name = data[data.find("(") + 1 : data.rfind(")")]
-        state, ppid = data[data.rfind(")") + 2 :].split()[:2]
-        if int(ppid) == os.getpid() and state != "Z":
-            found.append("%s %s" % (stat.split("/")[2], name))
-    return sorted(found)
+def prepare() -> Optional[str]:
+    """Qt set up for a TLS window, before ``import webview``: why this release cannot run
+    (``broken_release()``, then the run's only output), or None once Chromium has started."""
+    qt_offscreen()
+    broken = broken_release()
+    if broken is None:
+        qt_application()
+    return broken
+
+
+def cannot_run(broken: Optional[str]) -> Optional[int]:
+    """The exit status when this release cannot run a TLS check: 1 (no verdict) when its Qt
+    backend is broken, said in a note; 0 after ``absent`` when ``start()`` has no ``ssl``
+    (before 4.1); None when it can run."""
+    if broken is not None:
+        child.record("note", broken)
+        sys.stderr.write(broken + "\n")
+        return 1
+    if not has_ssl_parameter():
+        child.absent(
+            "pywebview %s: webview.start() has no ssl parameter (PR #1039, first in 4.1)"
+            % pywebview_window.version()
+        )
+        return 0
+    return None
+
+
+def look(window: Any, seen: Dict[str, Any]) -> None:
+    """Wait for the window's page, then read it into ``seen``: "loaded", "page" (the marker
+    and the scheme it came over) and "js" (a JavaScript round trip)."""
+    seen["loaded"] = window.events.loaded.wait(pywebview_window.LOAD_TIMEOUT)
+    seen["page"] = window.evaluate_js(PAGE_PROBE_JS)
+    seen["js"] = window.evaluate_js("6 * 7")
+
+
+def start(func: Callable[[], None], **kwargs: Any) -> bool:
+    """``webview.start(func, gui="qt", ssl=True, **kwargs)`` through the cell's workaround;
+    False when it raised (e.g. a 5.x Qt backend with Qt 5 enum names under PyQt6: no verdict),
+    said in a note."""
+    try:
+        pywebview_window.start(func, gui="qt", ssl=True, **kwargs)
+    except Exception as exc:
+        child.record(
+            "note", "pywebview %s: webview.start() raised %r" % (pywebview_window.version(), exc)
+        )
+        sys.stderr.write("webview.start() raised %r\n" % exc)
+        return False
+    return True
 
 
 def write_page(folder: str) -> str:

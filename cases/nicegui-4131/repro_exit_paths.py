@@ -32,7 +32,7 @@ from typing import Dict, List
 
 from groups import semaphores_left, stop_group
 from harness import child
-from upstream import absent_reason
+from upstream import absent_reason, record_versions
 
 LEAK_RE = re.compile(r"There appear to be (\d+) leaked semaphore objects")
 PATHS = ("os_exit", "signal", "execv")
@@ -119,16 +119,12 @@ def run_path(path: str, exit_function_first: bool) -> Dict[str, object]:
 
 
 def main(argv: List[str]) -> int:
-    from importlib.metadata import version
-
     exit_function_first = "--after-exit-function" in argv
     paths = [arg for arg in argv if not arg.startswith("--")]
     if not paths or any(path not in PATHS for path in paths):
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
         return 2
-    child.record("python", sys.version.split()[0])
-    child.record("nicegui_version", version("nicegui"))
-    child.record("variant", child.variant())
+    record_versions("nicegui")
     child.record("exit_function_first", exit_function_first)
     why = absent_reason()
     if why is not None:

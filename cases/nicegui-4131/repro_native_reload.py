@@ -33,18 +33,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from typing import Dict, List
 
-from groups import stop_group
+from groups import AppGroup, write_app
 from harness import child
-from upstream import absent_reason
+from upstream import absent_reason, record_versions
 
 CONNECTED = "corpus-app: client connected"
 FORK_SPAWN = "A SemLock created in a fork context is being shared with a process in a spawn context"
@@ -138,53 +133,28 @@ def qt_env() -> Dict[str, str]:
 def main() -> int:
     from importlib.metadata import version
 
-    child.record("python", sys.version.split()[0])
-    child.record("nicegui_version", version("nicegui"))
-    child.record("pywebview_version", version("pywebview"))
-    child.record("uvicorn_version", version("uvicorn"))
-    child.record("variant", child.variant())
+    record_versions("nicegui", "pywebview", "uvicorn")
     why = absent_reason()
     if why is not None:
         child.absent(why)
         return 0
 
-    app_dir = tempfile.mkdtemp(prefix="nicegui-4131-native-")
-    with open(os.path.join(app_dir, "main.py"), "w", encoding="utf-8") as out:
-        out.write(APP)
-    env = dict(os.environ)
-    env.update(qt_env())
+    env = qt_env()
     env["CORPUS_APP_PORT"] = str(child.free_port())
-    env["NICEGUI_STORAGE_PATH"] = os.path.join(app_dir, ".nicegui")
-    env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONFAULTHANDLER"] = "1"  # a crashing process says where
     child.record("qt_env", qt_env())
-
-    proc = subprocess.Popen([sys.executable, "main.py"], cwd=app_dir, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    pgid = proc.pid
-    lines: List[str] = []
-    connected = threading.Event()
-
-    def read_stderr() -> None:
-        assert proc.stderr is not None
-        for raw in iter(proc.stderr.readline, b""):
-            line = raw.decode("utf-8", "replace")
-            lines.append(line)
-            if CONNECTED in line:
-                connected.set()
-        proc.stderr.close()
-
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
+    group = AppGroup(write_app("nicegui-4131-native-", APP), [sys.executable, "main.py"],
+                     CONNECTED, env)
+    lines = group.lines
     extra_signals: List[str] = []
     try:
         deadline = time.monotonic() + CONNECT_TIMEOUT
-        while not connected.wait(0.5) and proc.poll() is None and time.monotonic() < deadline:
+        while (not group.ready.wait(0.5) and group.proc.poll() is None
+               and time.monotonic() < deadline):
             pass
-        if not connected.is_set():
-            if proc.poll() is not None:  # it gave up: read what it said to the end
-                reader.join(EXIT_TIMEOUT)
+        if not group.ready.is_set():
+            if group.proc.poll() is not None:  # it gave up: read what it said to the end
+                group.read_to_eof(EXIT_TIMEOUT)
             if any(FORK_SPAWN in line for line in lines):
                 child.record("startup_error",
                              [line.rstrip() for line in lines if FORK_SPAWN in line])
@@ -193,24 +163,16 @@ def main() -> int:
             child.control("window-connected", False)
             return 1
         child.control("window-connected", True)
-        os.killpg(pgid, signal.SIGINT)
-        proc.wait(EXIT_TIMEOUT)
+        group.interrupt(EXIT_TIMEOUT)
         child.trigger("SIGINT to the process group of `python main.py` (ui.run(native=True, "
-                      "reload=True), Qt window connected); main exited with %s" % proc.returncode)
-        reader.join(EXIT_TIMEOUT)  # EOF: every process of the group, the tracker too, is gone
-        child.control("stderr-read-to-eof", not reader.is_alive())
+                      "reload=True), Qt window connected); main exited with %s"
+                      % group.proc.returncode)
+        child.control("stderr-read-to-eof", group.read_to_eof(EXIT_TIMEOUT))
     finally:
-        if proc.poll() is None:
-            os.killpg(pgid, signal.SIGINT)
-        extra_signals = stop_group(pgid)
-        proc.wait()
-        reader.join(5.0)
-        shutil.rmtree(app_dir, ignore_errors=True)
-        sys.stderr.write("".join(lines))  # re-emitted for the leaked_semaphores probe
-        sys.stderr.flush()
+        extra_signals = group.end()
 
     output = "".join(lines)
-    child.record("main_returncode", proc.returncode)
+    child.record("main_returncode", group.proc.returncode)
     child.record("group_needed_signals", extra_signals)
     child.record("named_semaphores", [
         {"count": int(m.group(1)), "when": m.group(2), "process": m.group(4)}

@@ -25,22 +25,16 @@ worker's tracker ran and reached us. Before 1.2.16 the cell is `absent`.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
 from typing import List
 
-from groups import semaphores_left, stop_group
+from groups import AppGroup, semaphores_left, write_app
 from harness import child
-from upstream import absent_reason
+from upstream import absent_reason, record_versions
 
 LEAK_RE = re.compile(r"There appear to be (\d+) leaked semaphore objects")
 STARTED = "Application startup complete"
@@ -145,70 +139,34 @@ def wait_for_page(port: int, timeout: float) -> bool:
 
 
 def main() -> int:
-    from importlib.metadata import version
-
-    child.record("python", sys.version.split()[0])
-    child.record("uvicorn_version", version("uvicorn"))
-    child.record("nicegui_version", version("nicegui"))
-    child.record("variant", child.variant())
+    record_versions("uvicorn", "nicegui")
     why = absent_reason()
     if why is not None:
         child.absent(why)
         return 0
 
-    app_dir = tempfile.mkdtemp(prefix="nicegui-4131-app-")
-    with open(os.path.join(app_dir, "main.py"), "w", encoding="utf-8") as out:
-        out.write(APP_MODULE)
+    app_dir = write_app("nicegui-4131-app-", APP_MODULE)
     port = child.free_port()
-    env = dict(os.environ)
-    env["NICEGUI_STORAGE_PATH"] = os.path.join(app_dir, ".nicegui")
-    env["PYTHONUNBUFFERED"] = "1"
     command = [sys.executable, "-c", RELOADER, "main:app", "--reload", "--reload-dir", app_dir,
                "--host", "127.0.0.1", "--port", str(port)]
-
-    proc = subprocess.Popen(command, cwd=app_dir, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
-    pgid = proc.pid
-    lines: List[str] = []
-    started = threading.Event()
-
-    def read_stderr() -> None:
-        assert proc.stderr is not None
-        for raw in iter(proc.stderr.readline, b""):
-            line = raw.decode("utf-8", "replace")
-            lines.append(line)
-            if STARTED in line:
-                started.set()
-        proc.stderr.close()
-
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
+    group = AppGroup(app_dir, command, STARTED, {})
     extra_signals: List[str] = []
     try:
-        child.control("app-started", started.wait(STARTUP_TIMEOUT))
-        if not started.is_set():
+        child.control("app-started", group.ready.wait(STARTUP_TIMEOUT))
+        if not group.ready.is_set():
             return 1
         child.control("page-served", wait_for_page(port, 60.0))
-        os.killpg(pgid, signal.SIGINT)
-        proc.wait(EXIT_TIMEOUT)
+        group.interrupt(EXIT_TIMEOUT)
         child.trigger("SIGINT to the `uvicorn --reload` process group after startup; "
-                      "reloader exited with %s" % proc.returncode)
-        reader.join(EXIT_TIMEOUT)  # EOF: the worker and the resource tracker are gone too
-        child.control("stderr-read-to-eof", not reader.is_alive())
+                      "reloader exited with %s" % group.proc.returncode)
+        child.control("stderr-read-to-eof", group.read_to_eof(EXIT_TIMEOUT))
     finally:
-        if proc.poll() is None:  # something failed before or after SIGINT: end it gently first
-            os.killpg(pgid, signal.SIGINT)
-        extra_signals = stop_group(pgid)
-        proc.wait()
-        reader.join(5.0)
-        shutil.rmtree(app_dir, ignore_errors=True)
-        sys.stderr.write("".join(lines))  # re-emitted for the leaked_semaphores probe
-        sys.stderr.flush()
+        extra_signals = group.end()
 
+    lines = group.lines
     output = "".join(lines)
     counts = [int(m.group(1)) for m in LEAK_RE.finditer(output)]
-    child.record("reloader_returncode", proc.returncode)
+    child.record("reloader_returncode", group.proc.returncode)
     child.record("group_needed_signals", extra_signals)
     child.record("tracker_leaked_semaphores", sum(counts))
     child.record("tracker_lines", [line.rstrip() for line in lines

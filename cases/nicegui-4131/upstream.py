@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+import sys
 from importlib.metadata import version
 from typing import Optional, Tuple
+
+from harness import child
 
 FIRST_WITH_QUEUES = (1, 2, 16)
 NO_QUEUES = (
@@ -23,3 +26,11 @@ def absent_reason() -> Optional[str]:
     if release() < FIRST_WITH_QUEUES:
         return NO_QUEUES % version("nicegui")
     return None
+
+
+def record_versions(*dists: str) -> None:
+    """Record the cell's Python, the installed release of each of ``dists`` and its variant."""
+    child.record("python", sys.version.split()[0])
+    for dist in dists:
+        child.record(dist + "_version", version(dist))
+    child.record("variant", child.variant())

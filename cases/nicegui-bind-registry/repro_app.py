@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import socket
-import time
-import urllib.request
 import weakref
 from importlib import metadata
 from typing import Any, Dict, List, Tuple
 
+from cases._shared import nicegui_server
 from harness import child
 
-from nicegui import Client, app, binding, ui
+from nicegui import Client, binding, ui
 
 WARM_UP = 3
 COUNTS = (8, 16, 24, 32)  # cumulative visits after the warm-up
@@ -81,25 +79,6 @@ def visit() -> None:
         WORKAROUND.release_with_client(client, model)
 
 
-def get(path: str) -> int:
-    with urllib.request.urlopen("http://127.0.0.1:%d%s" % (PORT, path), timeout=30) as response:
-        response.read()
-        return int(response.status)
-
-
-async def listening(timeout: float = 60.0) -> None:
-    """Startup handlers run before uvicorn listens: wait until the port accepts connections."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.1)
-
-
 async def prune() -> None:
     """Delete the visits' clients as NiceGUI's pruning timer does, then let their tasks end."""
     Client.prune_instances(client_age_threshold=0)
@@ -114,46 +93,41 @@ def alive(refs: List[Any]) -> int:
 
 async def visits(count: int) -> List[int]:
     loop = asyncio.get_running_loop()
-    return [await loop.run_in_executor(None, get, "/visit") for _ in range(count)]
+    return [await loop.run_in_executor(None, nicegui_server.get, PORT, "/visit", 30)
+            for _ in range(count)]
 
 
 async def drive() -> None:
-    try:
-        await listening()
-        statuses = await visits(WARM_UP)
+    statuses = await visits(WARM_UP)
+    await prune()
+    base = alive(models)
+    points: List[Tuple[int, int]] = []
+    done = 0
+    for count in COUNTS:
+        statuses += await visits(count - done)
+        done = count
         await prune()
-        base = alive(models)
-        points: List[Tuple[int, int]] = []
-        done = 0
-        for count in COUNTS:
-            statuses += await visits(count - done)
-            done = count
-            await prune()
-            points.append((done, alive(models) - base))
-        evidence: Dict[str, Any] = {
-            "statuses": sorted(set(statuses)),
-            "visits": len(models),
-            "models_alive": alive(models),
-            "forms_alive": alive(forms),
-            "clients_left": sum(1 for ref in clients if ref() in Client.instances.values()),
-            "active_links": len(binding.active_links),
-            "bindings": len(binding.bindings),
-        }
-        child.record("app", evidence)
-        served = statuses == [200] * len(statuses) and len(models) == len(statuses)
-        child.control("pages-served", served)
-        child.control("visit-clients-pruned", evidence["clients_left"] == 0)
-        child.control("element-bound-forms-freed", evidence["forms_alive"] == 0)
-        child.control("models-showed-state", all(shown))
-        child.growth("visits", points)
-        child.trigger("nicegui %s: %d visits of /visit over HTTP on 127.0.0.1, clients pruned"
-                      % (VERSION, len(models)))
-        print(evidence, points)
-    finally:
-        app.shutdown()
+        points.append((done, alive(models) - base))
+    evidence: Dict[str, Any] = {
+        "statuses": sorted(set(statuses)),
+        "visits": len(models),
+        "models_alive": alive(models),
+        "forms_alive": alive(forms),
+        "clients_left": sum(1 for ref in clients if ref() in Client.instances.values()),
+        "active_links": len(binding.active_links),
+        "bindings": len(binding.bindings),
+    }
+    child.record("app", evidence)
+    served = statuses == [200] * len(statuses) and len(models) == len(statuses)
+    child.control("pages-served", served)
+    child.control("visit-clients-pruned", evidence["clients_left"] == 0)
+    child.control("element-bound-forms-freed", evidence["forms_alive"] == 0)
+    child.control("models-showed-state", all(shown))
+    child.growth("visits", points)
+    child.trigger("nicegui %s: %d visits of /visit over HTTP on 127.0.0.1, clients pruned"
+                  % (VERSION, len(models)))
+    print(evidence, points)
 
-
-app.on_startup(drive)
 
 if __name__ in {"__main__", "__mp_main__"}:
-    ui.run(host="127.0.0.1", port=PORT, reload=False, show=False, title="nicegui-bind-registry")
+    nicegui_server.serve(PORT, drive, "nicegui-bind-registry")

@@ -23,16 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import socket
-import time
-import urllib.request
 import weakref
 from importlib import metadata
 from typing import Any, Callable, Dict, List, Tuple
 
+from cases._shared import nicegui_server
 from harness import child
 
-from nicegui import app, binding, ui
+from nicegui import binding, ui
 
 MARKERS = 10
 ROUNDS = 4
@@ -127,64 +125,38 @@ def page() -> None:
     seen["client"] = label.client
 
 
-async def listening(timeout: float = 60.0) -> None:
-    """Startup handlers run before uvicorn listens: wait until the port accepts connections."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.1)
-
-
-def get(path: str) -> int:
-    with urllib.request.urlopen("http://127.0.0.1:%d%s" % (PORT, path), timeout=60) as response:
-        response.read()
-        return int(response.status)
-
-
 async def drive() -> None:
-    try:
-        await listening()
-        status = await asyncio.get_running_loop().run_in_executor(None, get, "/map")
-        maps = seen.pop("maps")
-        survived = maps.collect()  # while the label lives: the leak
-        links_before_prune = marker_links()
-        client = seen.pop("client")
-        client.delete()  # the visit ends: what NiceGUI's pruning does to a client that is gone
-        del client
-        await asyncio.sleep(0.5)
-        collect()
-        after_prune = {"marker_links": marker_links(),
-                       "maps_alive": sum(ref() is not None for ref in map_refs)}
-        child.record("layers", {**seen, "status": status, "maps_survived": survived,
-                                "links_before_prune": links_before_prune,
-                                "after_prune": after_prune})
-        child.control("page-served", status == 200 and "clear_layers" in seen)
-        child.control("markers-shown", all(seen["shown"]))
-        child.control("layers-removed-from-map", not any(seen["left_on_map"]))
-        child.control("map-deleted-with-layers-unbinds", seen["control_links"] == 0)
-        child.control("client-gone-frees-everything",
-                      after_prune == {"marker_links": 0, "maps_alive": 0})
-        child.growth("remove_layer", seen["remove_layer"])
-        child.growth("clear_layers", seen["clear_layers"])
-        child.trigger("nicegui %s: %d maps of %d markers, markers removed (remove_layer, "
-                      "clear_layers), maps deleted, label kept" % (VERSION, 2 * ROUNDS, MARKERS))
-        print(seen, survived, after_prune)
-    finally:
-        app.shutdown()
-
-
-def main() -> None:
-    app.on_startup(drive)
-    ui.run(host="127.0.0.1", port=PORT, reload=False, show=False, title="leaflet-layer-links")
+    status = await asyncio.get_running_loop().run_in_executor(
+        None, nicegui_server.get, PORT, "/map", 60
+    )
+    maps = seen.pop("maps")
+    survived = maps.collect()  # while the label lives: the leak
+    links_before_prune = marker_links()
+    client = seen.pop("client")
+    client.delete()  # the visit ends: what NiceGUI's pruning does to a client that is gone
+    del client
+    await asyncio.sleep(0.5)
+    collect()
+    after_prune = {"marker_links": marker_links(),
+                   "maps_alive": sum(ref() is not None for ref in map_refs)}
+    child.record("layers", {**seen, "status": status, "maps_survived": survived,
+                            "links_before_prune": links_before_prune,
+                            "after_prune": after_prune})
+    child.control("page-served", status == 200 and "clear_layers" in seen)
+    child.control("markers-shown", all(seen["shown"]))
+    child.control("layers-removed-from-map", not any(seen["left_on_map"]))
+    child.control("map-deleted-with-layers-unbinds", seen["control_links"] == 0)
+    child.control("client-gone-frees-everything",
+                  after_prune == {"marker_links": 0, "maps_alive": 0})
+    child.growth("remove_layer", seen["remove_layer"])
+    child.growth("clear_layers", seen["clear_layers"])
+    child.trigger("nicegui %s: %d maps of %d markers, markers removed (remove_layer, "
+                  "clear_layers), maps deleted, label kept" % (VERSION, 2 * ROUNDS, MARKERS))
+    print(seen, survived, after_prune)
 
 
 if __name__ in {"__main__", "__mp_main__"}:
     if not hasattr(ui, "leaflet"):
         child.absent("nicegui %s has no ui.leaflet: it first ships in 1.4.6" % VERSION)
     else:
-        main()
+        nicegui_server.serve(PORT, drive, "leaflet-layer-links")

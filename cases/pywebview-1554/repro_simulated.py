@@ -36,7 +36,7 @@ from typing import Any, Dict, List
 
 from harness import child
 
-from cases._shared import dotnet_doubles
+from cases._shared import dotnet_doubles, pywebview_window
 
 _parser = argparse.ArgumentParser()
 _parser.add_argument("--browser-exit-after", type=float, default=0.0)
@@ -55,7 +55,8 @@ def main() -> int:
         # 4.2 was published without the package (its pyproject.toml lists only webview,
         # webview.js and webview.lib); 4.2.1 has it. A packaging fault, on every OS alike.
         note = ("pywebview %s was published without its webview.platforms package: no GUI backend "
-                "(winforms included) can load on any OS, so there is nothing to simulate" % _version())
+                "(winforms included) can load on any OS, so there is nothing to simulate"
+                % pywebview_window.version())
         child.record("note", note)
         sys.stderr.write(note + "\n")
         return 1
@@ -71,17 +72,15 @@ def main() -> int:
         seen["folder_while_open"] = bool(folder) and os.path.isdir(folder)
         window.destroy()
 
-    workaround = child.workaround()
-    start = workaround.start if workaround is not None else webview.start
     with child.capture_warnings() as warned:
-        start(close_when_loaded)
+        pywebview_window.start(close_when_loaded)
         closed = window.events.closed.is_set()
 
     events: List[Dict[str, Any]] = dotnet_doubles.EVENTS
     kinds = [event["event"] for event in events]
     folder = seen.get("user_data_folder")
     temp_entries = sorted(os.path.basename(p) for p in glob.glob(os.path.join(tempfile.gettempdir(), "*")))
-    child.record("pywebview", _version())
+    child.record("pywebview", pywebview_window.version())
     child.record("renderer", seen.get("renderer"))
     child.record("user_data_folder", folder)
     child.record("folder_while_open", seen.get("folder_while_open"))
@@ -102,7 +101,7 @@ def main() -> int:
     if folder is None:
         child.absent("pywebview %s hands WebView2 no user data folder and builds no "
                      "TemporaryDirectory (the private-mode temp folder arrived in 4.1, PR #1082)"
-                     % _version())
+                     % pywebview_window.version())
         return 0
     child.trigger("webview.start(): EdgeChromium window shown, page loaded, window.destroy(), GUI loop ended")
     left = _count(folder) if os.path.isdir(folder) else None
@@ -128,7 +127,8 @@ def main() -> int:
                 "to the executable and never fills the temp folder (5.2 only: commit cdc88c38 "
                 "brought CreateAsync() without a folder, commit 3e08cce0 in 5.3 restored implicit "
                 "initialization without storage_path, see #1487)"
-                % (_version(), " and ".join(handed), how.get("initialization"), how.get("user_data_folder")))
+                % (pywebview_window.version(), " and ".join(handed), how.get("initialization"),
+                   how.get("user_data_folder")))
         child.record("note", note)
         sys.stderr.write(note + "\n")
     return 0
@@ -138,12 +138,6 @@ def _count(folder: Any) -> int:
     if not folder or not os.path.isdir(folder):
         return 0
     return sum(len(dirs) + len(files) for _, dirs, files in os.walk(folder))
-
-
-def _version() -> str:
-    from importlib.metadata import version
-
-    return version("pywebview")
 
 
 if __name__ == "__main__":

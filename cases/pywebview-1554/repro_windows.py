@@ -19,6 +19,7 @@ import sys
 import tempfile
 from typing import Any, Dict
 
+from cases._shared import pywebview_window
 from harness import child
 
 import webview
@@ -37,10 +38,8 @@ def main() -> int:
         seen["folder"] = getattr(sys.modules.get("webview.platforms.winforms"), "cache_dir", None)
         window.destroy()
 
-    workaround = child.workaround()
-    start = workaround.start if workaround is not None else webview.start
     with child.capture_warnings():
-        start(close_when_loaded, gui="edgechromium")
+        pywebview_window.start(close_when_loaded, gui="edgechromium")
     child.record("js_result", seen.get("js"))
     child.record("temp_entries", sorted(os.path.basename(p) for p in
                                         glob.glob(os.path.join(tempfile.gettempdir(), "*"))))

@@ -23,16 +23,15 @@ from typing import Any, Dict
 
 from harness import child
 
-from cases._shared import dotnet_doubles
+from cases._shared import dotnet_doubles, pywebview_window
 
 import userfiles
 
 _parser = argparse.ArgumentParser()
 _parser.add_argument("--browser-exit-after", type=float, default=0.0)
 ARGS = _parser.parse_args()
+# before webview is imported (by userfiles.window()), as the Windows modules load inside start()
 dotnet_doubles.install(ARGS.browser_exit_after)
-
-import webview  # noqa: E402  (after the doubles, as the Windows modules load inside start())
 
 LOAD_TIMEOUT = 20.0
 
@@ -40,7 +39,7 @@ LOAD_TIMEOUT = 20.0
 def main() -> int:
     seen: Dict[str, Any] = {}
     storage = userfiles.make()
-    window = webview.create_window("corpus pywebview-1688", html="<p>corpus</p>")
+    window = userfiles.window()
 
     def close_when_loaded() -> None:
         seen["loaded"] = window.events.loaded.wait(LOAD_TIMEOUT)
@@ -50,15 +49,13 @@ def main() -> int:
         seen["kept_while_open"] = userfiles.kept(storage)
         window.destroy()
 
-    workaround = child.workaround()
-    start = workaround.start if workaround is not None else webview.start
-    start(close_when_loaded, storage_path=storage)
+    pywebview_window.start(close_when_loaded, storage_path=storage)
 
     events = dotnet_doubles.EVENTS
     kinds = [event["event"] for event in events]
     folder = seen.get("user_data_folder")
     kept = userfiles.kept(storage)
-    child.record("pywebview", _version())
+    child.record("pywebview", pywebview_window.version())
     child.record("storage_path", storage)
     child.record("user_data_folder", folder)
     child.record("storage_path_exists_after", os.path.isdir(storage))
@@ -93,12 +90,6 @@ def main() -> int:
     )
     child.state("user-files", list(userfiles.USER_FILES), kept)
     return 0
-
-
-def _version() -> str:
-    from importlib.metadata import version
-
-    return version("pywebview")
 
 
 if __name__ == "__main__":

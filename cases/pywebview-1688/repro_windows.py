@@ -14,10 +14,10 @@ from __future__ import annotations
 import sys
 from typing import Any, Dict
 
+from cases._shared import pywebview_window
 from harness import child
 
 import userfiles
-import webview
 
 LOAD_TIMEOUT = 60.0
 
@@ -25,7 +25,7 @@ LOAD_TIMEOUT = 60.0
 def main() -> int:
     seen: Dict[str, Any] = {}
     storage = userfiles.make()
-    window = webview.create_window("corpus pywebview-1688", html="<p>corpus</p>")
+    window = userfiles.window()
 
     def close_when_loaded() -> None:
         seen["loaded"] = window.events.loaded.wait(LOAD_TIMEOUT)
@@ -33,9 +33,7 @@ def main() -> int:
             seen["js"] = window.evaluate_js("6 * 7")
         window.destroy()
 
-    workaround = child.workaround()
-    start = workaround.start if workaround is not None else webview.start
-    start(close_when_loaded, gui="edgechromium", storage_path=storage)
+    pywebview_window.start(close_when_loaded, gui="edgechromium", storage_path=storage)
     child.record("storage_path", storage)
     child.record("js_result", seen.get("js"))
     child.control("page-loaded", seen.get("js") == 42)
@@ -46,7 +44,7 @@ def main() -> int:
         "webview.start(gui='edgechromium', storage_path=...): page loaded, "
         "window.destroy(), GUI loop ended"
     )
-    child.state("user-files", list(userfiles.USER_FILES), userfiles.kept(storage))
+    userfiles.judge(storage)
     return 0
 
 

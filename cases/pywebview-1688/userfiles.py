@@ -1,12 +1,15 @@
 """The user's own storage_path folder of every pywebview-1688 reproducer: made before the
 window starts, with two files of the user's in it (named so that, in NTFS order, one comes before
-WebView2's ``EBWebView`` folder and one after it), and what of it is left afterwards."""
+WebView2's ``EBWebView`` folder and one after it), and what of it is left afterwards; and the
+reproducers' one window."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from typing import List
+from typing import Any, List
+
+from harness import child
 
 USER_FILES = ("app-settings.json", "user-notes.txt")
 
@@ -24,3 +27,17 @@ def make() -> str:
 def kept(folder: str) -> List[str]:
     """The user's files still there."""
     return [name for name in USER_FILES if os.path.isfile(os.path.join(folder, name))]
+
+
+def window() -> Any:
+    """The window every reproducer opens (``webview`` is imported here, once the reproducer has
+    set up its platform)."""
+    import webview
+
+    return webview.create_window("corpus pywebview-1688", html="<p>corpus</p>")
+
+
+def judge(folder: str) -> None:
+    """The verdict (``state_lost``, label ``user-files``): the user's files expected after exit,
+    next to those still there."""
+    child.state("user-files", list(USER_FILES), kept(folder))

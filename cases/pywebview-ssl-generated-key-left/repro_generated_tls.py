@@ -25,12 +25,10 @@ import threading
 from typing import Any, Dict, List, Optional
 
 from cases._shared import pywebview_tls as tls
+from cases._shared import pywebview_window
 from harness import child
 
-tls.qt_offscreen()
-BROKEN = tls.broken_release()  # before Qt starts: then its message is the only output
-if BROKEN is None:
-    tls.qt_application()
+BROKEN = tls.prepare()
 
 import webview  # noqa: E402
 
@@ -69,25 +67,16 @@ def make_window(mode: str) -> Any:
 
 
 def main(mode: str) -> int:
-    if BROKEN is not None:
-        child.record("note", BROKEN)
-        sys.stderr.write(BROKEN + "\n")
-        return 1
-    if not tls.has_ssl_parameter():
-        child.absent(
-            "pywebview %s: webview.start() has no ssl parameter (PR #1039, first in 4.1)"
-            % tls.version()
-        )
-        return 0
+    code = tls.cannot_run(BROKEN)
+    if code is not None:
+        return code
     temp = tempfile.gettempdir()
     seen: Dict[str, Any] = {}
     window = make_window(mode)
 
     def look_then_close() -> None:
         try:
-            seen["loaded"] = window.events.loaded.wait(tls.LOAD_TIMEOUT)
-            seen["page"] = window.evaluate_js(tls.PAGE_PROBE_JS)
-            seen["js"] = window.evaluate_js("6 * 7")
+            tls.look(window, seen)
             seen["tls_files_while_open"] = tls.tls_files(temp)
             server: Optional[Any] = webview.http.global_server
             seen["server"] = server.address if server is not None else None
@@ -103,16 +92,10 @@ def main(mode: str) -> int:
         finally:
             window.destroy()
 
-    workaround = child.workaround()
-    start = workaround.start if workaround is not None else webview.start
-    try:
-        start(look_then_close, gui="qt", ssl=True)
-    except Exception as exc:  # e.g. a 5.x Qt backend with Qt 5 enum names under PyQt6: no verdict
-        child.record("note", "pywebview %s: webview.start() raised %r" % (tls.version(), exc))
-        sys.stderr.write("webview.start() raised %r\n" % exc)
+    if not tls.start(look_then_close):
         return 1
 
-    child.record("pywebview", tls.version())
+    child.record("pywebview", pywebview_window.version())
     child.record("mode", mode)
     for key in (
         "page",
@@ -126,7 +109,7 @@ def main(mode: str) -> int:
             child.record(key, seen[key])
     child.record("remote_site_requests", _Page.hits)
     child.record("tls_files_after", tls.tls_files(temp))
-    child.record("children_after_start", tls.children())
+    child.record("children_after_start", pywebview_window.children())
 
     scheme = {"local": "https:", "remote": "http:"}.get(mode)
     page_ok = seen.get("page") == tls.MARKER + (" " + scheme if scheme else "")
@@ -158,10 +141,4 @@ def main(mode: str) -> int:
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in MODES:
         sys.exit("usage: repro_generated_tls.py %s" % "|".join(MODES))
-    code = main(sys.argv[1])
-    # Leave without interpreter teardown: with Qt 5 (pywebview 4.x) destroying QtWebEngine
-    # objects after the QApplication sometimes ends in SIGSEGV, unrelated to this case.
-    # pywebview registers no atexit hooks; QtWebEngine's helpers end with this process.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    pywebview_window.leave(main(sys.argv[1]))

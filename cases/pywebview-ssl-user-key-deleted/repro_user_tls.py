@@ -21,12 +21,10 @@ import sys
 from typing import Any, Dict
 
 from cases._shared import pywebview_tls as tls
+from cases._shared import pywebview_window
 from harness import child
 
-tls.qt_offscreen()
-BROKEN = tls.broken_release()  # before Qt starts: then its message is the only output
-if BROKEN is None:
-    tls.qt_application()
+BROKEN = tls.prepare()
 
 import webview  # noqa: E402
 
@@ -34,16 +32,9 @@ APP = os.path.abspath("app")
 
 
 def main() -> int:
-    if BROKEN is not None:
-        child.record("note", BROKEN)
-        sys.stderr.write(BROKEN + "\n")
-        return 1
-    if not tls.has_ssl_parameter():
-        child.absent(
-            "pywebview %s: webview.start() has no ssl parameter (PR #1039, first in 4.1)"
-            % tls.version()
-        )
-        return 0
+    code = tls.cannot_run(BROKEN)
+    if code is not None:
+        return code
     page = tls.write_page(os.path.join(APP, "site"))
     keyfile, certfile = tls.make_user_tls(os.path.join(APP, "tls"))
     files = {"keyfile": keyfile, "certfile": certfile}
@@ -55,9 +46,7 @@ def main() -> int:
 
     def look_then_close() -> None:
         try:
-            seen["loaded"] = window.events.loaded.wait(tls.LOAD_TIMEOUT)
-            seen["page"] = window.evaluate_js(tls.PAGE_PROBE_JS)
-            seen["js"] = window.evaluate_js("6 * 7")
+            tls.look(window, seen)
             address = webview.http.global_server.address
             seen["server"] = address
             seen["served_user_certificate"] = tls.served_certificate(address) == tls.der_of(
@@ -73,17 +62,11 @@ def main() -> int:
             window.destroy()
 
     server_args = dict(files)
-    workaround = child.workaround()
-    start = workaround.start if workaround is not None else webview.start
-    try:
-        start(look_then_close, gui="qt", ssl=True, server_args=server_args)
-    except Exception as exc:  # e.g. a 5.x Qt backend with Qt 5 enum names under PyQt6: no verdict
-        child.record("note", "pywebview %s: webview.start() raised %r" % (tls.version(), exc))
-        sys.stderr.write("webview.start() raised %r\n" % exc)
+    if not tls.start(look_then_close, server_args=server_args):
         return 1
     after = tls.digests(files)
 
-    child.record("pywebview", tls.version())
+    child.record("pywebview", pywebview_window.version())
     for key in ("server", "page", "js", "served_user_certificate", "verified_get", "error"):
         if key in seen:
             child.record(key, seen[key])
@@ -91,7 +74,7 @@ def main() -> int:
     child.record("sha256_while_open", seen.get("while_open"))
     child.record("sha256_after", after)
     child.record("app_files_after", sorted(os.listdir(os.path.join(APP, "tls"))))
-    child.record("children_after_start", tls.children())
+    child.record("children_after_start", pywebview_window.children())
 
     child.control("javascript-round-trip", seen.get("js") == 42)
     child.control("page-served-over-https", seen.get("page") == tls.MARKER + " https:")
@@ -99,7 +82,8 @@ def main() -> int:
         child.absent(
             "pywebview %s serves a certificate it generated, not the user's: before PR #1650 "
             "(first in 6.0) start(ssl=True) overwrites server_args keyfile/certfile with its own "
-            "temporary files, so the user's files are never used (nor deleted)" % tls.version()
+            "temporary files, so the user's files are never used (nor deleted)"
+            % pywebview_window.version()
         )
         return 0
     child.control("tls-with-the-user-certificate", seen.get("verified_get") is True)
@@ -116,10 +100,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    # Leave without interpreter teardown: with Qt 5 (pywebview 4.x) destroying QtWebEngine
-    # objects after the QApplication sometimes ends in SIGSEGV, unrelated to this case.
-    # pywebview registers no atexit hooks; QtWebEngine's helpers end with this process.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    pywebview_window.leave(main())
