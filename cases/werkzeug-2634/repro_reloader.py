@@ -39,7 +39,7 @@ REQUESTS = 3
 
 def hit(port: int, deadline: float) -> int:
     while True:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
             conn.request("GET", "/hit")
             return int(conn.getresponse().read())
@@ -93,7 +93,7 @@ def main() -> None:
         start_new_session=True,
     )
     try:
-        counts = [hit(port, time.monotonic() + 30) for _ in range(REQUESTS)]
+        counts = [hit(port, time.monotonic() + 60) for _ in range(REQUESTS)]
         pid = app_pid(time.monotonic() + 10)
         child.record("served", counts)
         child.record("pids", {"reloader": server.pid, "app": pid})
