@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -76,6 +77,18 @@ def _ratio(total: Counter) -> float:
     return total["killed"] / total["judged"] if total["judged"] else 0.0
 
 
+def pid_namespace() -> list[str]:
+    """The command prefix that runs mutmut in a PID namespace of its own, or [] where there is
+    none. Mutants of runner.py's kill logic (a marker test negated, a process filter dropped)
+    signal every process they can see; in their own namespace that is only the mutation run.
+    Seen here: unfenced, a runner mutant killed other sessions' test and history runs."""
+    fence = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"]
+    if not shutil.which("unshare"):
+        return []
+    probe = subprocess.run([*fence, "true"], capture_output=True, check=False)
+    return fence if probe.returncode == 0 else []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness.mutation", description=__doc__)
     parser.add_argument("modules", nargs="*", default=list(TARGETS), help="harness modules")
@@ -93,7 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     patterns = [f"harness.{m}.*" for m in args.modules]
     mutmut = [sys.executable, "-m", "mutmut"]
-    ran = subprocess.run([*mutmut, "run", "--max-children", str(args.jobs), *patterns], cwd=ROOT)
+    fence = pid_namespace()
+    if not fence:
+        print(
+            "warning: no PID namespace (unshare): a mutant of the runner's kill logic can "
+            "signal any process of this user",
+            file=sys.stderr,
+        )
+    run = [*fence, *mutmut, "run", "--max-children", str(args.jobs), *patterns]
+    ran = subprocess.run(run, cwd=ROOT)
     if ran.returncode != 0:
         print(
             f"error: mutmut exited {ran.returncode}: the tests must pass unmutated first",

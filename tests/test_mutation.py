@@ -1,0 +1,26 @@
+"""The mutation run's fence: mutants of the runner's kill logic must not reach other processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from harness import mutation
+
+
+def test_without_unshare_there_is_no_fence(monkeypatch) -> None:
+    monkeypatch.setattr(mutation.shutil, "which", lambda name: None)
+    assert mutation.pid_namespace() == []
+
+
+def test_inside_the_fence_only_the_run_itself_is_visible() -> None:
+    fence = mutation.pid_namespace()
+    if not fence:
+        pytest.skip("no PID namespace on this machine (unshare missing or not permitted)")
+    count = "import os; print(sum(name.isdigit() for name in os.listdir('/proc')))"
+    seen = subprocess.run(
+        [*fence, sys.executable, "-c", count], capture_output=True, text=True, check=True
+    )
+    assert int(seen.stdout) <= 2  # unshare's forked child and this interpreter, nothing else
