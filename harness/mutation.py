@@ -77,12 +77,17 @@ def _ratio(total: Counter) -> float:
     return total["killed"] / total["judged"] if total["judged"] else 0.0
 
 
+SH_RUN = '"$@"; exit $?'  # runs its arguments as a child (not exec'd in its place)
+
+
 def pid_namespace() -> list[str]:
     """The command prefix that runs mutmut in a PID namespace of its own, or [] where there is
     none. Mutants of runner.py's kill logic (a marker test negated, a process filter dropped)
     signal every process they can see; in their own namespace that is only the mutation run.
-    Seen here: unfenced, a runner mutant killed other sessions' test and history runs."""
-    fence = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"]
+    Seen here: unfenced, a runner mutant killed other sessions' test and history runs. A shell
+    is the namespace's PID 1, not mutmut: PID 1 is handed every orphan, and mutmut, waiting for
+    any child, then meets pids it never started."""
+    fence = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "sh", "-c", SH_RUN, "sh"]
     if not shutil.which("unshare"):
         return []
     probe = subprocess.run([*fence, "true"], capture_output=True, check=False)
