@@ -8,6 +8,7 @@ under test (or by a blinded run) shows no canary, and the run is an error, not c
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from ..child import COROUTINE_CANARY, WARNING_CANARY
@@ -80,7 +81,9 @@ def never_awaited(observation: Observation, name: str) -> Finding:
             ERROR, "no canary coroutine reported: the never-awaited channel was not live", data
         )
     if matched:
-        return Finding(LEAK, f"coroutine {matched[0]!r} never awaited ({len(matched)}x)", data)
+        each = sorted(Counter(matched).items())
+        summary = ", ".join(f"coroutine {c!r} never awaited ({n}x)" for c, n in each)
+        return Finding(LEAK, summary, data)
     return Finding(CLEAN, f"no never-awaited coroutine matching {name!r} (canary seen)", data)
 
 

@@ -39,11 +39,18 @@ def growth(observation: Observation, label: str, steps: int = 3) -> Finding:
     points = sorted((int(n), int(v)) for n, v in record.get("points", []))
     triggers = [n for n, _ in points]
     data = {"points": [list(p) for p in points], "steps": steps}
-    if len(points) < steps + 1 or len(set(triggers)) != len(triggers):
+    if len(set(triggers)) != len(triggers):
         return Finding(
             ERROR,
-            f"growth {label!r}: {len(points)} measurements at distinct trigger counts; "
-            f"{steps + 1} are needed to judge {steps} steps",
+            f"growth {label!r}: trigger counts {triggers} repeat; {steps + 1} distinct ones "
+            f"are needed to judge {steps} steps",
+            data,
+        )
+    if len(points) < steps + 1:
+        return Finding(
+            ERROR,
+            f"growth {label!r}: {len(points)} measurements; {steps + 1} at distinct trigger "
+            f"counts are needed to judge {steps} steps",
             data,
         )
     per_trigger = [(v2 - v1) / (n2 - n1) for (n1, v1), (n2, v2) in zip(points, points[1:])]
