@@ -120,11 +120,14 @@ def _environment(launch: Launch, cell_dir: Path, marker: str) -> dict[str, str]:
     return env
 
 
+# The lines that choose which processes get a signal are not mutated ("pragma: no mutate"): a
+# mutant there signals processes outside the run (every process it can see, or the test runner
+# itself) and kills the mutation run. The kill tests in tests/test_runner.py cover them.
 def _marked(marker: str) -> list[psutil.Process]:
     found = []
     for proc in psutil.process_iter():
         try:
-            if proc.environ().get(MARKER_ENV) == marker:
+            if proc.environ().get(MARKER_ENV) == marker:  # pragma: no mutate
                 found.append(proc)
         except (psutil.Error, OSError):
             continue
@@ -141,10 +144,11 @@ def _describe(proc: psutil.Process) -> str:
 def _signal_all(popen: subprocess.Popen[bytes], procs: list[psutil.Process], sig: int) -> None:
     if sys.platform != "win32":
         try:
-            os.killpg(popen.pid, sig)
+            os.killpg(popen.pid, sig)  # pragma: no mutate
         except (ProcessLookupError, PermissionError):
             pass
-    for proc in procs + ([psutil.Process(popen.pid)] if popen.poll() is None else []):
+    leader = [psutil.Process(popen.pid)] if popen.poll() is None else []  # pragma: no mutate
+    for proc in procs + leader:
         try:
             proc.send_signal(sig)
         except psutil.Error:
