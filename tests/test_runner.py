@@ -136,3 +136,8 @@ def test_environment_is_scrubbed_and_marked(tmp_path: Path, monkeypatch) -> None
     assert env[runner.MARKER_ENV] == "m" and "PYTHONWARNINGS" not in env
     assert not [k for k in env if k.startswith("PYTEST_")]
     assert os.pathsep in env["PYTHONPATH"]
+
+
+def test_no_marker_marks_no_process() -> None:
+    # Every process here lacks the marker variable: "" or None must not select them all.
+    assert runner._marked("") == [] and runner._marked(None) == []  # type: ignore[arg-type]
