@@ -77,12 +77,15 @@ def _ratio(total: Counter) -> float:
     return total["killed"] / total["judged"] if total["judged"] else 0.0
 
 
-SH_RUN = '"$@"; exit $?'  # runs its arguments as a child (not exec'd in its place)
+# The namespace's PID 1: private /tmp and /dev/shm (mutants leave temp files and semaphores
+# there, a mutated environment puts a cell's canary in the real /tmp), then its arguments as a
+# child, not exec'd in its place.
+SH_RUN = 'mount -t tmpfs tmpfs /tmp && mount -t tmpfs tmpfs /dev/shm || exit 97; "$@"; exit $?'
 
 
 def pid_namespace() -> list[str]:
     """The command prefix that runs mutmut in a PID namespace of its own, or [] where there is
-    none. Mutants of runner.py's kill logic (a marker test negated, a process filter dropped)
+    none (it also needs the right to mount). Mutants of runner.py's kill logic (a marker test negated, a process filter dropped)
     signal every process they can see; in their own namespace that is only the mutation run.
     Seen here: unfenced, a runner mutant killed other sessions' test and history runs. A shell
     is the namespace's PID 1, not mutmut: PID 1 is handed every orphan, and mutmut, waiting for

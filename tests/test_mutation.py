@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -24,3 +25,12 @@ def test_inside_the_fence_only_the_run_itself_is_visible() -> None:
         [*fence, sys.executable, "-c", count], capture_output=True, text=True, check=True
     )
     assert int(seen.stdout) <= 2  # unshare's forked child and this interpreter, nothing else
+
+
+def test_inside_the_fence_tmp_and_shm_are_private(tmp_path) -> None:
+    fence = mutation.pid_namespace()
+    if not fence:
+        pytest.skip("no PID namespace on this machine (unshare missing or not permitted)")
+    left = "import os; open('/tmp/fence-probe', 'w').close(); open('/dev/shm/fence-probe', 'w')"
+    subprocess.run([*fence, sys.executable, "-c", left], check=True)
+    assert not os.path.exists("/tmp/fence-probe") and not os.path.exists("/dev/shm/fence-probe")
