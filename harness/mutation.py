@@ -85,11 +85,10 @@ SH_RUN = 'mount -t tmpfs tmpfs /tmp && mount -t tmpfs tmpfs /dev/shm || exit 97;
 
 def pid_namespace() -> list[str]:
     """The command prefix that runs mutmut in a PID namespace of its own, or [] where there is
-    none (it also needs the right to mount). Mutants of runner.py's kill logic (a marker test negated, a process filter dropped)
-    signal every process they can see; in their own namespace that is only the mutation run.
-    Seen here: unfenced, a runner mutant killed other sessions' test and history runs. A shell
-    is the namespace's PID 1, not mutmut: PID 1 is handed every orphan, and mutmut, waiting for
-    any child, then meets pids it never started."""
+    none (it also needs the right to mount). Mutants of runner.py's kill logic (a marker test
+    negated, a process filter dropped) signal every process they can see; unfenced, they killed
+    other runs on the same machine. A shell is the namespace's PID 1, not mutmut: PID 1 is
+    handed every orphan, and mutmut, waiting for any child, then meets pids it never started."""
     fence = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "sh", "-c", SH_RUN, "sh"]
     if not shutil.which("unshare"):
         return []
@@ -125,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     ran = subprocess.run(run, cwd=ROOT)
     if ran.returncode != 0:
         print(
-            f"error: mutmut exited {ran.returncode}: the tests must pass unmutated first",
+            f"error: mutmut exited {ran.returncode} (it stops when the tests fail unmutated; "
+            "its output above says why)",
             file=sys.stderr,
         )
         return 3
