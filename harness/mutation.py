@@ -1,8 +1,10 @@
 """Mutation testing of the harness with mutmut: which one-line changes to the engine the
 offline tests let through.
 
-``nox -s mutation -- [MODULE ...] [--jobs N]`` mutates the named modules of ``harness/``
-(default: the engine's core, below), runs the offline tests that cover each mutant, and prints
+``nox -s mutation -- [MODULE | MUTANT ...] [--jobs N]`` mutates the named modules of
+``harness/`` (default: the engine's core, below), or tests only the named mutants
+(``harness.plan.x_resolve__mutmut_3``, globs allowed; earlier results of the others stand),
+runs the offline tests that cover each mutant, and prints
 per module how many mutants the tests killed, the score, and the time taken. Mutants listed in
 ``tests/mutation-equivalent.toml`` (each with the reason it cannot change behaviour) are left
 out of the score. Exit status 1 when a score is under its target.
@@ -96,14 +98,33 @@ def pid_namespace() -> list[str]:
     return fence if probe.returncode == 0 else []
 
 
+def selection(names: list[str]) -> tuple[list[str], list[str]]:
+    """Modules and mutmut patterns for the names given: a module (``plan``) selects all its
+    mutants, a mutant name or glob (``harness.plan.x_cells__mutmut_*``) only those."""
+    modules: list[str] = []
+    patterns: list[str] = []
+    for name in names:
+        module = module_of(name) if name.startswith("harness.") else name
+        patterns.append(name if name.startswith("harness.") else f"harness.{name}.*")
+        if module not in modules:
+            modules.append(module)
+    return modules, patterns
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m harness.mutation", description=__doc__)
-    parser.add_argument("modules", nargs="*", default=list(TARGETS), help="harness modules")
+    parser.add_argument(
+        "names", nargs="*", default=list(TARGETS), help="harness modules or mutant names"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once")
     args = parser.parse_args(argv)
+    if any(n.startswith("harness.") and n.count(".") < 2 for n in args.names):
+        print("error: a mutant name is harness.MODULE.FUNCTION__mutmut_N", file=sys.stderr)
+        return 2
+    modules, patterns = selection(args.names)
     unknown = [
         m
-        for m in args.modules
+        for m in modules
         if not (ROOT / "harness" / m).with_suffix(".py").exists()
         and not (ROOT / "harness" / m).is_dir()
     ]
@@ -111,7 +132,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no harness module {', '.join(unknown)}", file=sys.stderr)
         return 2
     started = time.monotonic()
-    patterns = [f"harness.{m}.*" for m in args.modules]
     mutmut = [sys.executable, "-m", "mutmut"]
     fence = pid_namespace()
     if not fence:
@@ -134,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     took = time.monotonic() - started
     skip = equivalents()
-    rows = scores(statuses(listing.stdout), args.modules, skip)
+    rows = scores(statuses(listing.stdout), modules, skip)
     print(
         f"\nmutation testing of harness/ ({took / 60:.1f} min, {len(skip)} equivalent mutants "
         f"left out, listed in {EQUIVALENT.relative_to(ROOT)}):"

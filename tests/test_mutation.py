@@ -34,3 +34,20 @@ def test_inside_the_fence_tmp_and_shm_are_private(tmp_path) -> None:
     left = "import os; open('/tmp/fence-probe', 'w').close(); open('/dev/shm/fence-probe', 'w')"
     subprocess.run([*fence, sys.executable, "-c", left], check=True)
     assert not os.path.exists("/tmp/fence-probe") and not os.path.exists("/dev/shm/fence-probe")
+
+
+def test_a_module_selects_all_its_mutants_and_a_mutant_name_only_itself() -> None:
+    modules, patterns = mutation.selection(["plan", "harness.runner.x_run__mutmut_8"])
+    assert modules == ["plan", "runner"]
+    assert patterns == ["harness.plan.*", "harness.runner.x_run__mutmut_8"]
+
+
+def test_mutants_of_one_module_are_scored_once() -> None:
+    modules, _ = mutation.selection(["harness.plan.x_cells__mutmut_*", "harness.plan.x_resolve*"])
+    assert modules == ["plan"]
+
+
+@pytest.mark.parametrize("bad", ["nosuch", "harness.nosuch.x_f__mutmut_1", "harness.plan"])
+def test_a_name_that_is_no_module_or_mutant_is_bad_input(bad, monkeypatch) -> None:
+    monkeypatch.setattr(mutation.subprocess, "run", lambda *a, **k: pytest.fail("mutmut ran"))
+    assert mutation.main([bad]) == 2
