@@ -33,3 +33,8 @@ def markdown(text: object, width: int = 300) -> str:
     in a table cell, a list item or a <details> block."""
     escaped = html.escape(line(text, width), quote=False)
     return _MARKDOWN.sub(r"\\\1", escaped)
+
+
+def counted(number: int, singular: str, plural: str = "") -> str:
+    """``1 entry``, ``2 entries``: the number with the noun that agrees with it."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

@@ -121,6 +121,12 @@ def left(glob: str, count: int, entries: list, others: list, canary: bool = True
             id="default-glob-matches-everything",
         ),
         pytest.param(
+            (CANARY_FILE, "a"),
+            {},
+            Finding(LEAK, "1 entry matching '*' left in the temp dir", left("*", 1, ["a"], [])),
+            id="one-entry",
+        ),
+        pytest.param(
             (CANARY_FILE, "other"),
             {"glob": "synthetic-*"},
             Finding(
@@ -612,7 +618,7 @@ RISING = [[10, 10], [20, 20], [30, 40], [40, 70]]
             {},
             Finding(
                 LEAK,
-                "g: retention grew at every one of 3 steps (3.00 per trigger at the last)",
+                "g: retention grew at every step (3 steps, 3.00 per trigger at the last)",
                 grew(RISING, per_trigger=[1.0, 2.0, 3.0]),
             ),
             id="leak",
@@ -622,7 +628,7 @@ RISING = [[10, 10], [20, 20], [30, 40], [40, 70]]
             {},
             Finding(
                 LEAK,
-                "g: retention grew at every one of 3 steps (3.00 per trigger at the last)",
+                "g: retention grew at every step (3 steps, 3.00 per trigger at the last)",
                 grew(RISING, per_trigger=[1.0, 2.0, 3.0]),
             ),
             id="points-in-any-order",
@@ -632,7 +638,7 @@ RISING = [[10, 10], [20, 20], [30, 40], [40, 70]]
             {},
             Finding(
                 LEAK,
-                "g: retention grew at every one of 3 steps (0.67 per trigger at the last)",
+                "g: retention grew at every step (3 steps, 0.67 per trigger at the last)",
                 grew([[0, 0], [3, 1], [6, 2], [9, 4]], per_trigger=[0.333, 0.333, 0.667]),
             ),
             id="fractions-rounded",
@@ -642,7 +648,7 @@ RISING = [[10, 10], [20, 20], [30, 40], [40, 70]]
             {"steps": 2},
             Finding(
                 LEAK,
-                "g: retention grew at every one of 2 steps (1.00 per trigger at the last)",
+                "g: retention grew at every step (2 steps, 1.00 per trigger at the last)",
                 grew([[10, 10], [20, 20], [30, 30]], steps=2, per_trigger=[1.0, 1.0]),
             ),
             id="fewer-steps",
@@ -652,7 +658,7 @@ RISING = [[10, 10], [20, 20], [30, 40], [40, 70]]
             {},
             Finding(
                 LEAK,
-                "g: retention grew at every one of 4 steps (4.00 per trigger at the last)",
+                "g: retention grew at every step (4 steps, 4.00 per trigger at the last)",
                 grew([*RISING, [50, 110]], per_trigger=[1.0, 2.0, 3.0, 4.0]),
             ),
             id="every-step-measured-is-judged",
@@ -730,6 +736,22 @@ RISING = [[10, 10], [20, 20], [30, 40], [40, 70]]
                 grew([[10, 10], [10, 20], [30, 30], [40, 40], [50, 50]]),
             ),
             id="repeated-trigger-count",
+        ),
+        pytest.param(
+            [[10, 10]],
+            {"steps": 0},
+            Finding(ERROR, "growth 'g': steps=0; at least 1 is needed", grew([[10, 10]], steps=0)),
+            id="no-steps",
+        ),
+        pytest.param(
+            [[10, 10], [20, 30]],
+            {"steps": 1},
+            Finding(
+                LEAK,
+                "g: retention grew at every step (1 step, 2.00 per trigger at the last)",
+                grew([[10, 10], [20, 30]], steps=1, per_trigger=[2.0]),
+            ),
+            id="one-step",
         ),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from harness import text
 
 
@@ -21,3 +23,16 @@ def test_markdown_keeps_markup_as_text() -> None:
         "&lt;img src=x onerror=y&gt; &lt;/details&gt; a\\|b \\`c\\` \\*d\\* \\[e\\]\\(f\\) "
         "\\@g &amp; h"
     )
+
+
+@pytest.mark.parametrize(
+    "number, words, expected",
+    [
+        (1, ("entry", "entries"), "1 entry"),
+        (2, ("entry", "entries"), "2 entries"),
+        (0, ("step",), "0 steps"),
+        (1, ("step",), "1 step"),
+    ],
+)
+def test_counted_agrees_the_noun_with_the_number(number, words, expected) -> None:
+    assert text.counted(number, *words) == expected

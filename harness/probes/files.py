@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 
 from ..child import TEMP_CANARY
+from ..text import counted
 from .base import CLEAN, ERROR, LEAK, Finding, Observation, blind_child, labelled, missing, register
 
 # The run's temp dir is moved where the harness does not look.
@@ -35,7 +36,8 @@ def temp_leftovers(observation: Observation, glob: str = "*") -> Finding:
             data,
         )
     if left:
-        return Finding(LEAK, f"{len(left)} entries matching {glob!r} left in the temp dir", data)
+        found = counted(len(left), "entry", "entries")
+        return Finding(LEAK, f"{found} matching {glob!r} left in the temp dir", data)
     return Finding(CLEAN, f"no entry matching {glob!r} left in the temp dir (canary seen)", data)
 
 

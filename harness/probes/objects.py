@@ -4,6 +4,7 @@ not kept."""
 
 from __future__ import annotations
 
+from ..text import counted
 from .base import CLEAN, ERROR, LEAK, Finding, Observation, blind_child, labelled, missing, register
 
 
@@ -39,18 +40,20 @@ def growth(observation: Observation, label: str, steps: int = 3) -> Finding:
     points = sorted((int(n), int(v)) for n, v in record.get("points", []))
     triggers = [n for n, _ in points]
     data = {"points": [list(p) for p in points], "steps": steps}
+    if steps < 1:
+        return Finding(ERROR, f"growth {label!r}: steps={steps}; at least 1 is needed", data)
     if len(set(triggers)) != len(triggers):
         return Finding(
             ERROR,
             f"growth {label!r}: trigger counts {triggers} repeat; {steps + 1} distinct ones "
-            f"are needed to judge {steps} steps",
+            f"are needed to judge {counted(steps, 'step')}",
             data,
         )
     if len(points) < steps + 1:
         return Finding(
             ERROR,
             f"growth {label!r}: {len(points)} measurements; {steps + 1} at distinct trigger "
-            f"counts are needed to judge {steps} steps",
+            f"counts are needed to judge {counted(steps, 'step')}",
             data,
         )
     per_trigger = [(v2 - v1) / (n2 - n1) for (n1, v1), (n2, v2) in zip(points, points[1:])]
@@ -58,14 +61,14 @@ def growth(observation: Observation, label: str, steps: int = 3) -> Finding:
     if all(d > 0 for d in per_trigger):
         return Finding(
             LEAK,
-            f"{label}: retention grew at every one of {len(per_trigger)} steps "
-            f"({per_trigger[-1]:.2f} per trigger at the last)",
+            f"{label}: retention grew at every step ({counted(len(per_trigger), 'step')}, "
+            f"{per_trigger[-1]:.2f} per trigger at the last)",
             data,
         )
     flat = sum(d <= 0 for d in per_trigger)
     return Finding(
         CLEAN,
-        f"{label}: retention did not grow at {flat} of {len(per_trigger)} steps "
+        f"{label}: retention did not grow at {flat} of {counted(len(per_trigger), 'step')} "
         f"({points[0][1]} -> {points[-1][1]})",
         data,
     )
