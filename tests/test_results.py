@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from harness import results
@@ -99,7 +100,7 @@ def test_a_continued_run_keeps_every_earlier_merge_in_merged_from() -> None:
     ]
 
 
-def test_a_valid_merge_keeps_every_earlier_merge_in_merged_from() -> None:
+def test_a_merge_is_validated_and_keeps_every_earlier_merge_in_merged_from() -> None:
     older = {"started": "2026-11-20T10:00:00+00:00", "corpus": {}, "command": "older"}
     baseline = document("linux", [cell("linux", "3.10"), cell("linux", "3.11")])
     baseline["run"]["merged_from"] = [older]
@@ -115,6 +116,9 @@ def test_a_valid_merge_keeps_every_earlier_merge_in_merged_from() -> None:
             "command": "python -m harness all",
         },
     ]
+    broken = {**run, "cells": [{**run["cells"][0], "outcome": "maybe"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        results.merged_baseline(baseline, broken, ["werkzeug-3039"], ["3.11"])
 
 
 @pytest.fixture
