@@ -222,7 +222,7 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
         this_os = results.merged_baseline(
             merge_into, writer.document, [c.id for c in cases], pythons
         )
-        results.write_atomic(baseline, json.dumps(this_os, indent=1, sort_keys=True) + "\n")
+        results.write_document(baseline, this_os)
         written.append(baseline)
     if full or merge_into is not None:
         # The matrix: this OS's cells beside the other OSes' baselines.

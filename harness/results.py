@@ -81,6 +81,11 @@ def validate(document: dict[str, Any]) -> None:
     jsonschema.Draft202012Validator(SCHEMA).validate(document)
 
 
+def write_document(path: Path, document: dict[str, Any]) -> None:
+    """A run or baseline document as every results file holds it: sorted keys, one space."""
+    write_atomic(path, json.dumps(document, indent=1, sort_keys=True) + "\n")
+
+
 class RunWriter:
     """Holds one run's document and writes it to disk after every cell."""
 
@@ -91,7 +96,7 @@ class RunWriter:
         self._flush()
 
     def _flush(self) -> None:
-        write_atomic(self.path, json.dumps(self.document, indent=1, sort_keys=True) + "\n")
+        write_document(self.path, self.document)
 
     def add(self, cell: dict[str, Any]) -> None:
         """Add a cell; one already in the document under the same key (from a run this one
