@@ -181,7 +181,7 @@ def _read_evidence(path: Path) -> tuple[dict[str, Any], str | None]:
     if not path.exists():
         return {}, None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_bytes())  # JSON's own encoding (UTF-8, RFC 8259) is detected
     except (OSError, ValueError) as exc:
         return {}, f"{type(exc).__name__}: {exc}"
     if not isinstance(data, dict):
@@ -236,8 +236,8 @@ def run(launch: Launch, work_root: Path) -> RunResult:
         evidence, evidence_error = _read_evidence(cell_dir / "evidence.json")
         observation = Observation(
             evidence=evidence,
-            stdout=out.decode("utf-8", "replace"),
-            stderr=err.decode("utf-8", "replace"),
+            stdout=out.decode(errors="replace"),
+            stderr=err.decode(errors="replace"),
             leftovers=leftovers,
         )
         return RunResult(
