@@ -140,3 +140,13 @@ def test_a_check_without_probes_is_an_error() -> None:
         "error",
         "the check names no probe: nothing judged the run",
     )
+
+
+def test_a_probe_error_gives_its_summary_as_the_runs_reason() -> None:
+    check = make_check("survivors.py", "leak", [("gc_survivors", {"label": "o"})])
+    evidence = {"trigger": ["t"], "gc": {"o": {"tracked": 0, "survived": 0}}}
+    judged = verdict.judge_run(_result(evidence), check, make_variant())
+    assert (judged.outcome, judged.reason) == (
+        "error",
+        "no object was tracked (o): nothing was dropped",
+    )
