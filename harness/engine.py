@@ -182,12 +182,13 @@ def _finish(record: dict[str, Any], planned: Planned, started: float) -> dict[st
             f"proof it could have seen the leak, so it must be an error, never clean"
         )
     elif rule is None and record["outcome"] != Outcome.SKIP:
+        # Only a skipped cell has no interpreter (plan.resolve), so python is known here.
         record["expected_why"] = verdict.no_rule(
             record["case"],
             record["check"],
             record["variant"],
             f"{record['upstream']['package']} {version}",
-            python or "?",
+            python,
             PLATFORM,
         )
     record["agrees"] = verdict.agrees(record["outcome"], record["expected"])
