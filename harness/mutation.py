@@ -26,14 +26,16 @@ from .metadata import tomllib
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENT = ROOT / "tests" / "mutation-equivalent.toml"
 # Module -> the share of its mutants the tests must kill; the whole set must reach OVERALL.
+# Issue 9 asked 90% of verdict, expectations and probes; the other four are held to the same
+# floor since every one of them reached 100% (a module under it has lost tests).
 TARGETS = {
     "verdict": 0.90,
     "expectations": 0.90,
     "probes": 0.90,
-    "runner": 0.0,
-    "engine": 0.0,
-    "results": 0.0,
-    "plan": 0.0,
+    "runner": 0.90,
+    "engine": 0.90,
+    "results": 0.90,
+    "plan": 0.90,
 }
 OVERALL = 0.75
 LINE = re.compile(r"^\s*(harness\.[\w.]+__mutmut_\d+): (.+)$")

@@ -51,3 +51,75 @@ def test_mutants_of_one_module_are_scored_once() -> None:
 def test_a_name_that_is_no_module_or_mutant_is_bad_input(bad, monkeypatch) -> None:
     monkeypatch.setattr(mutation.subprocess, "run", lambda *a, **k: pytest.fail("mutmut ran"))
     assert mutation.main([bad]) == 2
+
+
+LISTING = """\
+    harness.plan.x_cells__mutmut_1: killed
+    harness.plan.x_cells__mutmut_2: survived
+    harness.plan.x_cells__mutmut_3: timeout
+    harness.plan.x_cells__mutmut_4: not checked
+    harness.verdict.x_judge_run__mutmut_1: killed
+    harness.verdict.x_judge_run__mutmut_2: survived
+"""
+
+
+def test_the_listing_is_read_mutant_by_mutant() -> None:
+    found = mutation.statuses("noise\n" + LISTING)
+    assert found["harness.plan.x_cells__mutmut_3"] == "timeout"
+    assert found["harness.plan.x_cells__mutmut_4"] == "not checked"
+    assert len(found) == 6
+
+
+def test_only_killed_counts_unchecked_and_equivalent_mutants_are_left_out() -> None:
+    found = mutation.statuses(LISTING)
+    skip = {"harness.verdict.x_judge_run__mutmut_2": "cannot change behaviour"}
+    rows = mutation.scores(found, ["plan", "verdict"], skip)
+    assert rows[0] == (
+        "plan",
+        1,
+        3,
+        1 / 3,
+        ["harness.plan.x_cells__mutmut_2", "harness.plan.x_cells__mutmut_3"],
+    )
+    assert rows[1] == ("verdict", 1, 1, 1.0, [])
+    assert rows[2] == ("all", 2, 4, 0.5, [])
+
+
+def fake_mutmut(monkeypatch, returncode: int = 0, listing: str = LISTING) -> None:
+    monkeypatch.setattr(mutation, "pid_namespace", lambda: [])
+
+    def run(command, **kwargs):
+        stdout = listing if "results" in command else ""
+        return subprocess.CompletedProcess(command, returncode, stdout, "")
+
+    monkeypatch.setattr(mutation.subprocess, "run", run)
+    monkeypatch.setattr(mutation, "equivalents", lambda: {})
+
+
+def test_a_module_under_its_target_fails_the_run_and_names_its_survivors(
+    monkeypatch, capsys
+) -> None:
+    fake_mutmut(monkeypatch)
+    assert mutation.main(["plan"]) == 1
+    out = capsys.readouterr().out
+    assert "plan" in out and "UNDER TARGET" in out
+    assert "survived: harness.plan.x_cells__mutmut_2" in out
+
+
+def test_scores_at_their_targets_pass(monkeypatch, capsys) -> None:
+    fake_mutmut(monkeypatch, listing="    harness.plan.x_cells__mutmut_1: killed\n")
+    assert mutation.main(["plan"]) == 0
+    assert "UNDER TARGET" not in capsys.readouterr().out
+
+
+def test_a_failing_mutmut_run_is_a_harness_failure(monkeypatch) -> None:
+    fake_mutmut(monkeypatch, returncode=1)
+    assert mutation.main(["plan"]) == 3
+
+
+def test_every_equivalent_mutant_names_a_harness_mutant_and_a_reason() -> None:
+    listed = mutation.tomllib.loads(mutation.EQUIVALENT.read_text(encoding="utf-8"))["equivalent"]
+    names = [entry["mutant"] for entry in listed]
+    assert len(names) == len(set(names))
+    assert all(mutation.LINE.match(f"{n}: survived") for n in names)
+    assert all(len(entry["why"]) > 20 for entry in listed)
