@@ -83,8 +83,17 @@ def _ratio(total: Counter) -> float:
 
 # The namespace's PID 1: private /tmp and /dev/shm (mutants leave temp files and semaphores
 # there, a mutated environment puts a cell's canary in the real /tmp), then its arguments as a
-# child, not exec'd in its place.
-SH_RUN = 'mount -t tmpfs tmpfs /tmp && mount -t tmpfs tmpfs /dev/shm || exit 97; "$@"; exit $?'
+# child, not exec'd in its place. Its first argument is the checkout: when it lives under /tmp
+# or /dev/shm the new tmpfs hides it, so it is bound back at its own path from a descriptor
+# opened before the mount (``--no-canonicalize``: mount must not resolve the descriptor's link
+# to a path, which would now name the empty folder on the tmpfs).
+SH_RUN = (
+    'keep=$1; shift; exec 3<"$keep" || exit 97; '
+    "mount -t tmpfs tmpfs /tmp && mount -t tmpfs tmpfs /dev/shm || exit 97; "
+    'if [ ! -d "$keep" ]; then mkdir -p "$keep" && '
+    'mount --no-canonicalize --bind /proc/self/fd/3 "$keep" || exit 97; fi; '
+    'exec 3<&-; "$@"; exit $?'
+)
 
 
 def pid_namespace() -> list[str]:
@@ -93,7 +102,10 @@ def pid_namespace() -> list[str]:
     negated, a process filter dropped) signal every process they can see; unfenced, they killed
     other runs on the same machine. A shell is the namespace's PID 1, not mutmut: PID 1 is
     handed every orphan, and mutmut, waiting for any child, then meets pids it never started."""
-    fence = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "sh", "-c", SH_RUN, "sh"]
+    fence = [
+        *("unshare", "--pid", "--fork", "--mount-proc", "--kill-child"),
+        *("sh", "-c", SH_RUN, "sh", str(ROOT)),
+    ]
     if not shutil.which("unshare"):
         return []
     probe = subprocess.run([*fence, "true"], capture_output=True, check=False)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +36,33 @@ def test_inside_the_fence_tmp_and_shm_are_private(tmp_path) -> None:
     left = "import os; open('/tmp/fence-probe', 'w').close(); open('/dev/shm/fence-probe', 'w')"
     subprocess.run([*fence, sys.executable, "-c", left], check=True)
     assert not os.path.exists("/tmp/fence-probe") and not os.path.exists("/dev/shm/fence-probe")
+
+
+@pytest.mark.parametrize("mount", ["/tmp", "/dev/shm"])
+def test_a_checkout_under_the_private_mounts_stays_visible_in_the_fence(
+    mount, monkeypatch
+) -> None:
+    """The fence hides the machine's /tmp and /dev/shm; a checkout there (a CI clone under
+    /tmp) must still be there inside it, or mutmut and the harness's Python are "not found"."""
+    fence = mutation.pid_namespace()
+    if not fence:
+        pytest.skip("no PID namespace on this machine (unshare missing or not permitted)")
+    with tempfile.TemporaryDirectory(dir=mount) as folder:
+        checkout = Path(folder) / "checkout"
+        checkout.mkdir()
+        (checkout / "noxfile.py").write_text("seen\n")
+        monkeypatch.setattr(mutation, "ROOT", checkout)
+        read = "import sys; print(open(sys.argv[1]).read(), end='')"
+        # The interpreter behind this venv: the venv lives in the real checkout, which the
+        # patched ROOT no longer keeps visible.
+        python = os.path.realpath(sys.executable)
+        seen = subprocess.run(
+            [*mutation.pid_namespace(), python, "-c", read, str(checkout / "noxfile.py")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert (seen.returncode, seen.stdout) == (0, "seen\n"), seen.stderr
 
 
 def test_a_module_selects_all_its_mutants_and_a_mutant_name_only_itself() -> None:
