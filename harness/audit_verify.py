@@ -11,14 +11,13 @@ parallel like the matrix.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from . import plan
+from . import plan, venvs
 from .audit import Finding, Status
 from .audit_ignore import Ignore
 from .engine import Engine
@@ -36,17 +35,9 @@ class Job:
 
 
 def constraints(locked: Locked, python: str, folder: Path) -> Path:
-    """The app's pins for this Python on this OS as a constraints file, named by content so
-    that an environment built from it is reused while the pins stay the same."""
-    lines = sorted(
-        f"{pin.name}=={pin.version}" for pin in locked.pins_for(python, plan.PLATFORM).values()
-    )
-    text = "".join(f"{line}\n" for line in lines)
-    path = folder / f"constraints-{hashlib.sha256(text.encode()).hexdigest()[:12]}.txt"
-    if not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return path
+    """The app's pins for this Python on this OS as a constraints file."""
+    pins = locked.pins_for(python, plan.PLATFORM).values()
+    return venvs.constraints_file([f"{pin.name}=={pin.version}" for pin in pins], folder)
 
 
 def _workaround(finding: Finding) -> Variant | None:

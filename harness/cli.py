@@ -22,6 +22,7 @@ harness itself failed (the traceback is printed). nox turns every failing sessio
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import signal
@@ -136,11 +137,18 @@ def _execute(
     args: argparse.Namespace,
     writer: results.RunWriter,
     source: sources.Source | None = None,
+) -> list[plan.Planned]:
+    """Run the cells, each record written as it finishes; the plan they ran from."""
+    planned = [plan.resolve(cell, PYPI_CACHE, source) for cell in cells]
+    _run_planned(planned, args, writer)
+    return planned
+
+
+def _run_planned(
+    planned: list[plan.Planned], args: argparse.Namespace, writer: results.RunWriter
 ) -> None:
-    planned = _longest_first(
-        [plan.resolve(cell, PYPI_CACHE, source) for cell in cells], Path(args.results)
-    )
-    show = _progress(len(planned))
+    ordered = _longest_first(planned, Path(args.results))
+    show = _progress(len(ordered))
 
     def on_cell(record: dict[str, Any]) -> None:
         writer.add(record)
@@ -152,7 +160,7 @@ def _execute(
         jobs=args.jobs,
         blind=tuple(getattr(args, "blind", None) or ()),
         on_cell=on_cell,
-    ).run(planned)
+    ).run(ordered)
     writer.finish()
 
 
@@ -346,10 +354,11 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
     against = f"{source.package} from {source.location}" if source else "the newest releases"
     print(f"regression: {len(cells)} cells against {against}; writing {path}")
-    _execute(cells, args, writer, source)
+    planned = _execute(cells, args, writer, source)
     baseline_file = out / "baseline" / f"{plan.PLATFORM}.json"
     baseline = results.load(baseline_file)["cells"] if baseline_file.is_file() else []
-    changes = regression.compare(writer.document["cells"], baseline)
+    pinned = _pinned_reruns(planned, writer.document["cells"], baseline, args, argv, path)
+    changes = regression.compare(writer.document["cells"], baseline, pinned)
     used: dict[str, set[str]] = {}
     for cell in writer.document["cells"]:
         if cell["upstream"]["version"]:
@@ -360,6 +369,37 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
     results.write_atomic(out / "regression.md", text)
     print(text)
     return 1 if regression.failing(changes) else 0
+
+
+def _pinned_reruns(
+    planned: list[plan.Planned],
+    cells: list[dict[str, Any]],
+    baseline: list[dict[str, Any]],
+    args: argparse.Namespace,
+    argv: list[str],
+    path: Path,
+) -> list[dict[str, Any]]:
+    """The cells that flipped while their dependencies drifted, run again with the baseline's
+    dependencies as constraints (written beside the run, ``...-pinned.json``)."""
+    doubtful = regression.to_separate(cells, baseline)
+    if not doubtful:
+        return []
+    by_key = {results.cell_key(p.cell.fields()): p for p in planned}
+    again = []
+    for cell, pins in doubtful:
+        first = by_key[results.cell_key(cell)]
+        constraints = venvs.constraints_file(pins, Path(args.envs))
+        again.append(
+            dataclasses.replace(first, requirements=(*first.requirements, "-c", str(constraints)))
+        )
+    pinned_path = path.with_name(path.stem + "-pinned.json")
+    print(
+        f"regression: {len(again)} cells flipped while their dependencies changed; running them "
+        f"again with the baseline's dependencies; writing {pinned_path}"
+    )
+    writer = results.RunWriter(pinned_path, results.new_run(_command_line(argv), args.venv_backend))
+    _run_planned(again, args, writer)
+    return list(writer.document["cells"])
 
 
 def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:

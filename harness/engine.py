@@ -7,6 +7,7 @@ the kernel; nothing one cell leaks is visible to another.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import expectations, interpreters, runner, venvs, verdict
+from . import expectations, interpreters, pypi, runner, venvs, verdict
 from .outcomes import Outcome, tail
 from .plan import PLATFORM, Planned
 
@@ -37,8 +38,14 @@ class Engine:
     def _env(self, planned: Planned) -> tuple[venvs.Env, dict[str, str]]:
         assert planned.interpreter is not None
         source = planned.source
-        # A source's content is part of the key: a changed tree gets a new environment.
-        keyed = [*planned.requirements, *([f"# {source.fingerprint}"] if source else [])]
+        # A source's content is part of the key: a changed tree gets a new environment; so is
+        # the day uv resolves as of, when one is set.
+        asof = os.environ.get(pypi.EXCLUDE_NEWER)
+        keyed = [
+            *planned.requirements,
+            *([f"# {source.fingerprint}"] if source else []),
+            *([f"# as of {asof}"] if asof else []),
+        ]
         key = venvs.env_key(planned.interpreter.path, keyed, self.backend)
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())

@@ -2,10 +2,15 @@
 which is the newest for a given Python.
 
 Answers are cached for the run (and on disk for an hour, so reruns do not ask again).
+
+``UV_EXCLUDE_NEWER`` (uv's own setting: an RFC 3339 time) makes PyPI look as it did then, here
+as in uv: a release uploaded later does not exist, so ``latest`` is the newest release of that
+day, and uv resolves every cell's dependencies as of that day too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import threading
@@ -21,6 +26,7 @@ from packaging.version import InvalidVersion, Version
 
 INDEX = os.environ.get("CORPUS_PYPI_JSON", "https://pypi.org/pypi")
 CACHE_SECONDS = 3600
+EXCLUDE_NEWER = "UV_EXCLUDE_NEWER"
 
 
 class ReleaseError(LookupError):
@@ -32,6 +38,7 @@ class Release:
     version: Version
     requires_python: SpecifierSet | None
     yanked: bool
+    uploaded: dt.datetime | None = None
 
     def supports(self, python: str) -> bool:
         return self.requires_python is None or self.requires_python.contains(
@@ -63,6 +70,24 @@ def _fetch(package: str, cache_dir: Path | None) -> dict:
     return data
 
 
+def cutoff() -> dt.datetime | None:
+    """The time set by ``UV_EXCLUDE_NEWER``, or None; a malformed one is a ReleaseError."""
+    text = os.environ.get(EXCLUDE_NEWER)
+    if not text:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ReleaseError(f"{EXCLUDE_NEWER}={text!r} is not an RFC 3339 time") from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def _uploaded(files: list[dict]) -> dt.datetime | None:
+    """When the release's first file reached PyPI (None where the index does not say)."""
+    times = [f["upload_time_iso_8601"] for f in files if f.get("upload_time_iso_8601")]
+    return min(dt.datetime.fromisoformat(t.replace("Z", "+00:00")) for t in times) if times else None
+
+
 def _parse(data: dict) -> dict[str, Release]:
     releases: dict[str, Release] = {}
     for text, files in data["releases"].items():
@@ -77,17 +102,24 @@ def _parse(data: dict) -> dict[str, Release]:
             spec = SpecifierSet(requires) if requires else None
         except InvalidSpecifier:
             spec = None
-        releases[str(version)] = Release(version, spec, all(f.get("yanked") for f in files))
+        releases[str(version)] = Release(
+            version, spec, all(f.get("yanked") for f in files), _uploaded(files)
+        )
     return releases
 
 
 def releases(package: str, cache_dir: Path | None = None) -> dict[str, Release]:
-    """Every release of package on PyPI, by normalised version string."""
+    """Every release of package on PyPI, by normalised version string; with
+    ``UV_EXCLUDE_NEWER`` set, only those uploaded by then."""
     key = canonicalize_name(package)
+    before = cutoff()
     with _lock:
         if key not in _memory:
             _memory[key] = _parse(_fetch(package, cache_dir))
-        return _memory[key]
+        known = _memory[key]
+    if before is None:
+        return known
+    return {k: r for k, r in known.items() if r.uploaded is None or r.uploaded <= before}
 
 
 def release(package: str, version: str, cache_dir: Path | None = None) -> Release:
@@ -101,8 +133,10 @@ def release(package: str, version: str, cache_dir: Path | None = None) -> Releas
         newest = max(
             (r.version for r in known.values() if not r.version.is_prerelease), default=None
         )
+        when = cutoff()
+        asof = f" as of {EXCLUDE_NEWER}={when.isoformat()}" if when else ""
         raise ReleaseError(
-            f"{package} has no release {version!r} on PyPI (newest release: {newest})"
+            f"{package} has no release {version!r} on PyPI{asof} (newest release: {newest})"
         )
     return found
 

@@ -122,6 +122,17 @@ def ensure(
     return env
 
 
+def constraints_file(pins: list[str], folder: Path) -> Path:
+    """``name==version`` pins as a constraints file (``-c``) for ``install``, named by content
+    so that an environment built with it is reused while the pins stay the same."""
+    text = "".join(f"{line}\n" for line in sorted(pins))
+    path = folder / f"constraints-{hashlib.sha256(text.encode()).hexdigest()[:12]}.txt"
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return path
+
+
 def direct_url(python: Path, package: str) -> dict[str, Any] | None:
     """PEP 610's record of where an installed distribution came from (a folder, or a VCS URL
     with the commit it resolved to), or None for one installed from an index."""

@@ -1,5 +1,6 @@
 """Shared helpers: build a check around a synthetic reproducer and run it for real; load a
-case's or a fix's module from its file."""
+case's or a fix's module from its file; the online tests see PyPI as it was when the committed
+baseline was made."""
 
 from __future__ import annotations
 
@@ -10,10 +11,27 @@ from types import ModuleType
 
 import pytest
 
-from harness import runner, verdict
+from harness import pypi, results, runner, verdict
 from harness.metadata import Check, ProbeSpec, Variant
 
 SYNTHETIC = Path(__file__).parent / "synthetic"
+BASELINES = Path(__file__).resolve().parent.parent / "results" / "baseline"
+
+
+def baseline_day() -> str:
+    """When the newest committed baseline run finished: the day the online tests ask PyPI
+    about, so that what PyPI published since changes none of their verdicts."""
+    finished = [results.load(p)["run"]["finished"] for p in BASELINES.glob("*.json")]
+    return max(finished)
+
+
+@pytest.fixture(autouse=True)
+def _pypi_as_of_the_baseline(request: pytest.FixtureRequest, monkeypatch) -> None:
+    """Tests marked ``matrix`` install releases from PyPI: ``latest`` and every dependency are
+    resolved as of the baseline's day (uv's UV_EXCLUDE_NEWER, which the harness honours too).
+    ``nox -s regression`` is where the newest releases are met, never the tests."""
+    if request.node.get_closest_marker("matrix") is not None:
+        monkeypatch.setenv(pypi.EXCLUDE_NEWER, baseline_day())
 
 
 def load_module(name: str, path: Path) -> ModuleType:

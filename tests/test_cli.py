@@ -3,13 +3,14 @@ runs; a fault of the harness is exit 3 with its traceback; cells run longest fir
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-import json
-
 from harness import cli, metadata, plan, results
+
+from .test_metadata import VALID, write_case
 
 
 def main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -124,3 +125,45 @@ def test_cells_start_longest_first_by_this_oss_baseline(tmp_path, monkeypatch) -
     monkeypatch.setattr(results, "load", lambda p: json.loads(Path(p).read_text()))
     ordered = cli._longest_first(planned, tmp_path)
     assert [p.cell for p in ordered] == list(reversed(cells))
+
+
+def test_a_flip_with_drifted_dependencies_is_run_again_with_the_baselines_pinned(
+    tmp_path, monkeypatch
+) -> None:
+    """regression's second pass: only the flipped, drifted cell runs again, in an environment
+    constrained to the baseline's dependencies (the upstream release left free), and its record
+    lands in a run file of its own beside the first."""
+    case = metadata.load(write_case(tmp_path / "cases", VALID))
+    cells = plan.cells([case], ["3.11", "3.12"], variant="affected")
+    planned = [plan.Planned(c, requirements=("demo==1.0", "psutil")) for c in cells]
+    records = [
+        {
+            **p.cell.fields(),
+            "upstream": {"package": "demo", "version": "1.0"},
+            "outcome": now,
+            "distributions": {"demo": "1.0", "a": "2"},
+        }
+        for p, now in zip(planned, ["leak", "clean"])
+    ]
+    baseline = [
+        {**r, "outcome": "clean", "distributions": {"Demo": "0.9", "a": "1"}} for r in records
+    ]
+    ran: list[plan.Planned] = []
+
+    def fake_run(again, args, writer) -> None:
+        ran.extend(again)
+        for p in again:
+            writer.add({**p.cell.fields(), "outcome": "leak", "requirements": p.requirements})
+
+    monkeypatch.setattr(cli, "_run_planned", fake_run)
+    args = cli.parser().parse_args(["regression", "--envs", str(tmp_path / "envs")])
+    first = tmp_path / "runs" / "regression-x.json"
+    again = cli._pinned_reruns(planned, records, baseline, args, ["regression"], first)
+    [rerun] = ran
+    assert rerun.cell == planned[0].cell
+    assert rerun.requirements[:2] == ("demo==1.0", "psutil")
+    assert rerun.requirements[2] == "-c"
+    assert Path(rerun.requirements[3]).read_text() == "a==1\n"
+    written = json.loads((tmp_path / "runs" / "regression-x-pinned.json").read_text())
+    assert [c["python_requested"] for c in written["cells"]] == ["3.11"]
+    assert [c["python_requested"] for c in again] == ["3.11"]

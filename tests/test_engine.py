@@ -383,6 +383,23 @@ def test_an_environment_is_keyed_by_interpreter_requirements_and_backend(
     assert builds == [build, ("listed", env.python), build]  # listed once, then remembered
 
 
+def test_an_environment_resolved_as_of_a_day_is_not_reused_for_another(
+    case, builds, tmp_path, monkeypatch
+) -> None:
+    """With UV_EXCLUDE_NEWER set, uv resolves the dependencies as of that day: an environment
+    built without it (or for another day) holds other releases and must not be reused."""
+    eng = engine.Engine(tmp_path / "envs", backend="virtualenv")
+    monkeypatch.delenv("UV_EXCLUDE_NEWER", raising=False)
+    eng._env(planned(case))
+    monkeypatch.setenv("UV_EXCLUDE_NEWER", "2026-11-22T06:28:59+00:00")
+    eng._env(planned(case))
+    key = venvs.env_key(
+        sys.executable, ["demo==1.0", "# as of 2026-11-22T06:28:59+00:00"], "virtualenv"
+    )
+    assert [b[0].name for b in builds if b[0] != "listed"][-1] == f"py3.11-{key}"
+    assert len({b[0] for b in builds if b[0] != "listed"}) == 2
+
+
 def test_a_source_keys_its_environment_by_its_content_and_is_reinstalled(
     case, builds, tmp_path
 ) -> None:

@@ -148,15 +148,14 @@ def test_the_native_qt_control_proves_the_window_loaded(tmp_path: Path) -> None:
     assert alive_under(tmp_path) == []
 
 
-def _nicegui_sdist(root: Path) -> tuple[Path, str]:
-    """The newest NiceGUI release for this Python, as an unpacked sdist from PyPI."""
+def _nicegui_sdist(root: Path, version: str) -> Path:
+    """That NiceGUI release as an unpacked sdist from PyPI."""
     import tarfile
     import urllib.parse
     import urllib.request
 
     from harness import pypi
 
-    version = str(pypi.newest_for("nicegui", "3.11.7", ROOT / ".nox" / "pypi").version)
     index = f"{pypi.INDEX}/nicegui/json"
     with urllib.request.urlopen(index, timeout=60) as answer:
         files = json.load(answer)["releases"][version]
@@ -167,7 +166,7 @@ def _nicegui_sdist(root: Path) -> tuple[Path, str]:
     urllib.request.urlretrieve(url, archive)
     with tarfile.open(archive) as sdist:
         sdist.extractall(root, filter="data")
-    return next(p for p in root.iterdir() if p.is_dir()), version
+    return next(p for p in root.iterdir() if p.is_dir())
 
 
 EXIT_CHECKS = ("exit-os_exit", "exit-signal", "exit-execv", "exit-after-exit-function")
@@ -179,11 +178,22 @@ def test_a_maintainers_tree_is_recorded_as_such_and_a_reverted_fix_is_a_regressi
     """Every check of the case gives the release's verdict on the release's own sdist tree
     (this runs under pytest: a cell that inherited PYTEST_CURRENT_TEST ran NiceGUI's test-mode
     start instead, see runner.SCRUBBED_PREFIXES); then a reverted fix is a regression."""
-    tree, version = _nicegui_sdist(tmp_path / "src")
+    # The release the committed baseline measured, not whatever PyPI has newest today: the
+    # test's verdict must not depend on the day it runs.
+    baseline = results.load(ROOT / "results" / "baseline" / "linux.json")
+    mine = [
+        c
+        for c in baseline["cells"]
+        if (c["case"], c["release"], c["python_requested"]) == ("nicegui-4131", "latest", "3.11")
+    ]
+    version = mine[0]["upstream"]["version"]
+    tree = _nicegui_sdist(tmp_path / "src", version)
+    # A dependency release published after the baseline was made, simulated: the baseline says
+    # it ran an older certifi than any environment built today resolves.
+    for cell in mine:
+        cell["distributions"]["certifi"] = "2024.12.14"
     results_dir = tmp_path / "results"
-    (results_dir / "baseline").mkdir(parents=True)
-    baseline = ROOT / "results" / "baseline" / "linux.json"
-    (results_dir / "baseline" / "linux.json").write_text(baseline.read_text())
+    results.write_document(results_dir / "baseline" / "linux.json", baseline)
 
     def regression() -> tuple[str, dict]:
         subprocess.run(
@@ -205,7 +215,10 @@ def test_a_maintainers_tree_is_recorded_as_such_and_a_reverted_fix_is_a_regressi
             capture_output=True,
             text=True,
         )
-        run = max((results_dir / "runs").glob("regression-*.json"), key=lambda p: p.stat().st_mtime)
+        runs = [
+            p for p in (results_dir / "runs").glob("regression-*.json") if "-pinned" not in p.name
+        ]
+        run = max(runs, key=lambda p: p.stat().st_mtime)
         return (results_dir / "regression.md").read_text(), json.loads(run.read_text())
 
     def kinds(text: str) -> dict[str, str]:
@@ -233,3 +246,9 @@ def test_a_maintainers_tree_is_recorded_as_such_and_a_reverted_fix_is_a_regressi
     found = kinds(text)
     assert found["exit-os_exit"] == found["exit-signal"] == "regression", text
     assert found["exit-after-exit-function"] == "unchanged", text
+    # Both flips were run again with the baseline's dependencies (certifi 2024.12.14 among
+    # them) and still leaked: that, not a guess, is why they are regressions.
+    pinned = json.loads(max((results_dir / "runs").glob("regression-*-pinned.json")).read_text())
+    assert {c["check"] for c in pinned["cells"]} >= {"exit-os_exit", "exit-signal"}
+    assert all(c["distributions"]["certifi"] == "2024.12.14" for c in pinned["cells"])
+    assert "still leak with the baseline's dependencies pinned" in text, text

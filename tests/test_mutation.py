@@ -39,9 +39,7 @@ def test_inside_the_fence_tmp_and_shm_are_private(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("mount", ["/tmp", "/dev/shm"])
-def test_a_checkout_under_the_private_mounts_stays_visible_in_the_fence(
-    mount, monkeypatch
-) -> None:
+def test_a_checkout_under_the_private_mounts_stays_visible_in_the_fence(mount, monkeypatch) -> None:
     """The fence hides the machine's /tmp and /dev/shm; a checkout there (a CI clone under
     /tmp) must still be there inside it, or mutmut and the harness's Python are "not found"."""
     fence = mutation.pid_namespace()

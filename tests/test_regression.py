@@ -3,6 +3,8 @@ a reproducer that stopped giving a verdict, or drift that made a cell leak fail 
 
 from __future__ import annotations
 
+import pytest
+
 from harness import regression
 
 from .test_report import cell
@@ -43,12 +45,70 @@ def test_a_reproducer_that_no_longer_runs_fails() -> None:
     assert regression.failing(changes) and "ImportError" in changes[0].message
 
 
-def test_dependency_drift_is_named() -> None:
+def test_a_flip_the_baselines_dependencies_undo_is_drift_naming_them() -> None:
     old = latest("3.12", "clean", "3.1.0", {"werkzeug": "3.1.0", "flask": "3.0.0"})
     new = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "flask": "3.1.0"})
-    [change] = regression.compare([new], [old])
+    again = latest("3.12", "clean", "3.1.0", {"werkzeug": "3.1.0", "flask": "3.0.0"})
+    [change] = regression.compare([new], [old], [again])
     assert change.kind == regression.DRIFT and "flask 3.0.0 -> 3.1.0" in change.message
-    assert regression.failing([change])
+    assert "dependencies caused it" in change.message
+    assert regression.failing([change])  # drift that makes a clean cell leak still fails
+
+
+def test_a_flip_that_survives_the_baselines_dependencies_is_upstreams() -> None:
+    """A newly published release of an unrelated dependency (PyYAML here) must not hide a
+    reverted fix: with the baseline's dependencies pinned the cell still leaks."""
+    old = latest("3.12", "clean", "3.1.0", {"werkzeug": "3.1.0", "PyYAML": "6.0.3"})
+    new = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "PyYAML": "6.0.4"})
+    again = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "PyYAML": "6.0.3"})
+    [change] = regression.compare([new], [old], [again])
+    assert change.kind == regression.REGRESSION, change.message
+    assert "still leak with the baseline's dependencies pinned" in change.message
+    assert "PyYAML 6.0.3 -> 6.0.4" in change.message
+
+
+def test_a_fix_that_survives_the_baselines_dependencies_is_fixed_upstream() -> None:
+    old = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "certifi": "1"})
+    new = latest("3.12", "clean", "3.2.0", {"werkzeug": "3.2.0", "certifi": "2"})
+    again = latest("3.12", "clean", "3.2.0", {"werkzeug": "3.2.0", "certifi": "1"})
+    [change] = regression.compare([new], [old], [again])
+    assert change.kind == regression.FIXED_UPSTREAM, change.message
+
+
+@pytest.mark.parametrize("outcome, kind", [("leak", "regression"), ("clean", "dependency-drift")])
+def test_a_flip_the_rerun_cannot_decide_says_so_and_a_leak_still_fails(outcome, kind) -> None:
+    base = {"leak": "clean", "clean": "leak"}[outcome]
+    old = latest("3.12", base, "3.1.0", {"werkzeug": "3.1.0", "flask": "1"})
+    new = latest("3.12", outcome, "3.1.0", {"werkzeug": "3.1.0", "flask": "2"})
+    broken = latest("3.12", "error", "3.1.0", reason="could not build: flask==1 conflicts")
+    for pinned in ([broken], []):
+        [change] = regression.compare([new], [old], pinned)
+        assert change.kind == kind and "undecided" in change.message, change.message
+        assert bool(regression.failing([change])) == (outcome == "leak")
+    assert "flask==1 conflicts" in regression.compare([new], [old], [broken])[0].message
+
+
+def test_only_cells_that_flipped_while_dependencies_drifted_are_run_again() -> None:
+    base = [
+        latest("3.11", "clean", "3.1.0", {"Werkzeug": "3.1.0", "flask": "1"}),
+        latest("3.12", "clean", "3.1.0", {"werkzeug": "3.1.0", "flask": "1"}),
+        latest("3.13", "clean", "3.1.0", {"werkzeug": "3.1.0", "flask": "1"}),
+    ]
+    cells = [
+        latest("3.11", "leak", "3.2.0", {"werkzeug": "3.2.0", "flask": "2"}),  # flipped, drifted
+        latest("3.12", "leak", "3.2.0", {"werkzeug": "3.2.0", "flask": "1"}),  # upstream only
+        latest("3.13", "clean", "3.2.0", {"werkzeug": "3.2.0", "flask": "2"}),  # same verdict
+    ]
+    [(cell, pins)] = regression.to_separate(cells, base)
+    assert cell is cells[0]
+    assert pins == ["flask==1"]  # the baseline's dependencies, not its upstream release
+
+
+def test_a_newer_unrelated_dependency_with_the_same_verdict_changes_nothing() -> None:
+    old = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "certifi": "2026.10.18"})
+    new = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "certifi": "2026.10.19.post0"})
+    assert kinds([new], [old]) == [regression.UNCHANGED]
+    assert regression.to_separate([new], [old]) == []
 
 
 def test_unchanged_new_and_skipped() -> None:
