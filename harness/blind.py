@@ -45,7 +45,7 @@ def plan_rows(cases: list[Case], python: str) -> list[Row]:
     return rows
 
 
-Execute = Callable[[list[plan.Cell], argparse.Namespace, results.RunWriter], None]
+Execute = Callable[[list[plan.Cell], argparse.Namespace, results.RunWriter], object]
 
 
 def run_rows(
