@@ -83,7 +83,7 @@ def _claim(case: Case, claim: Claim, cells: list[dict[str, Any]]) -> list[str]:
     simulated = sorted(
         c for c in claim.cells if case.checks[c.partition("/")[0]].evidence == "simulated"
     )
-    if simulated and IN_SIMULATION not in claim.evidence:
+    if simulated and IN_SIMULATION not in claim.evidence.lower():
         found.append(
             f"{where}: cites simulated cells ({', '.join(simulated)}) but its evidence does not "
             f"say {IN_SIMULATION!r}"
@@ -141,7 +141,7 @@ def problems(
     found += _strong_words(case, texts, cells)
     if not evidence_oses(case.id, "native", cells) & set(case.platforms):
         finding = texts.get("finding", "")
-        if finding and IN_SIMULATION not in finding:
+        if finding and IN_SIMULATION not in finding.lower():
             found.append(
                 f"{case.id} finding: no native cell ran on {_names(case.platforms)}, "
                 f"but the finding does not say {IN_SIMULATION!r}"

@@ -154,7 +154,7 @@ def test_a_finding_without_native_cells_on_the_platforms_says_in_simulation(
         "demo-1 finding: no native cell ran on Windows, but the finding does not say "
         "'in simulation'"
     ]
-    assert wording.problems(case, SIMULATED, {"finding": "Fixed in 1.1, in simulation."}) == []
+    assert wording.problems(case, SIMULATED, {"finding": "In simulation: fixed in 1.1."}) == []
     assert wording.problems(case, NATIVE_WINDOWS, {"finding": "Fixed in 1.1."}) == []
 
 
