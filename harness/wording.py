@@ -122,8 +122,11 @@ def _strong_words(case: Case, texts: dict[str, str], cells: list[dict[str, Any]]
                 continue
             # each OS the sentence names, else any one of the case's platforms
             named = named_oses(sentence)
-            missing = named - native if named else set(case.platforms)
-            if named and missing or not named and not native & missing:
+            if named:
+                missing = named - native
+            else:
+                missing = set() if native & set(case.platforms) else set(case.platforms)
+            if missing:
                 found.append(
                     f"{case.id} {where}: {sentence[:160]!r} says {strong.group(0)!r} with no "
                     f"native cell on {_names(missing)}"
