@@ -38,6 +38,8 @@ from packaging.utils import canonicalize_name
 from . import (
     audit_cli,
     blind,
+    committed,
+    figures,
     history,
     metadata,
     plan,
@@ -444,7 +446,7 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
 
 def cmd_readme(args: argparse.Namespace, argv: list[str]) -> int:
     """README.md's generated parts that come from the metadata: the write-up claims."""
-    readme.update("claims", readme.claims(metadata.load_all()))
+    readme.update("claims", readme.claims(metadata.load_all(), committed.cells()))
     print(f"wrote the write-up claims of every case into {readme.README}")
     return 0
 
@@ -600,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with scratch.private_tmpdir():
             return int(args.func(args, argv))
-    except (InputError, MetadataError, pypi.ReleaseError) as exc:
+    except (InputError, MetadataError, figures.FigureError, pypi.ReleaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 """What a cell's evidence shows a reader: the runs grouped when they agree, the lines that
 decided the verdict (highlighted in stderr), warnings with file and line, leftover names, the
-controls, and the command that reruns exactly that cell."""
+controls, what a simulation assumed, and the command that reruns exactly that cell."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class RunGroup:
 class Part:
     """One piece of a cell's evidence. Pieces equal in every cell of a row are shown once."""
 
-    kind: str  # expected, reason, runs, warnings, leftovers, controls, stderr
+    kind: str  # expected, reason, runs, warnings, leftovers, controls, assumptions, stderr
     value: Any
 
 
@@ -127,6 +127,20 @@ def _leftovers(runs: list[dict[str, Any]]) -> list[str]:
     return list(names)
 
 
+def _assumptions(runs: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(name, assumed, source) of each assumption a simulated run recorded (child.assumption)."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for run in runs:
+        for name, entry in run["recorded"].get("assumptions", {}).items():
+            if isinstance(entry, dict):
+                found[name] = (
+                    text.line(name, 80),
+                    text.line(str(entry.get("assumed", "")), LINE_WIDTH),
+                    text.line(str(entry.get("source", "")), LINE_WIDTH),
+                )
+    return list(found.values())
+
+
 def _ranges(numbers: list[int]) -> str:
     if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"{numbers[0]}-{numbers[-1]}"
@@ -188,6 +202,7 @@ def of(cell: dict[str, Any]) -> tuple[Part, ...]:
         Part("warnings", tuple(_warnings(runs))),
         Part("leftovers", tuple(_leftovers(runs))),
         Part("controls", tuple((text.line(k, 80), v) for k, v in controls.items())),
+        Part("assumptions", tuple(_assumptions(runs))),
         Part("stderr", tuple(_stderr(cell))),
     ]
     return tuple(p for p in parts if p is not None and p.value)

@@ -31,6 +31,7 @@ CASES = ROOT / "cases"
 FIXES = ROOT / "fixes"
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "case.schema.json").read_text())
 LATEST = "latest"
+UNRENDERED_FIGURE = "{cells:"  # figures.py's placeholders; notes and fix are never rendered
 
 
 class MetadataError(ValueError):
@@ -262,6 +263,11 @@ def load(path: Path) -> Case:
                 Version(raw[key])
             except InvalidVersion:
                 raise _error(path, key, f"{raw[key]!r} is not a version") from None
+    for key in ("notes", "fix"):
+        if UNRENDERED_FIGURE in raw[key]:
+            raise _error(
+                path, key, "figures ({cells:...}) are rendered only in finding and claims evidence"
+            )
     checks = {name: _check(path, name, entry) for name, entry in raw["checks"].items()}
     return Case(
         id=raw["id"],

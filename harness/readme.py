@@ -1,14 +1,16 @@
 """The parts of README.md that are generated, each between its own markers
 (``<!-- NAME:start -->`` ... ``<!-- NAME:end -->``): the blinded-run table and the write-up
-claims of every case, so the README never drifts from what the corpus holds."""
+claims of every case, so the README never drifts from what the corpus holds. Figures in a
+claim's evidence are rendered from the committed cells (figures.py)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from . import results
-from .metadata import Case
+from . import figures, results
+from .metadata import Case, Claim
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -28,8 +30,23 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def claims(cases: list[Case]) -> str:
-    """Per case, each write-up claim with the corpus's verdict and its evidence."""
+def _cells(case: Case, claim: Claim) -> str:
+    """The cells a claim cites; simulated ones lead to the evidence page, which lists the
+    assumptions of each simulation."""
+    if not claim.cells:
+        return ""
+    simulated = any(case.checks[c.partition("/")[0]].evidence == "simulated" for c in claim.cells)
+    where = (
+        f"; in simulation: assumptions on [the evidence page](results/cases/{case.id}.html)"
+        if simulated
+        else ""
+    )
+    return f" (cells: {', '.join(claim.cells)}{where})"
+
+
+def claims(cases: list[Case], cells: list[dict[str, Any]]) -> str:
+    """Per case, each write-up claim with the corpus's verdict and its evidence, its figures
+    rendered from cells (the committed ones)."""
     lines = []
     for case in cases:
         if not case.claims:
@@ -41,10 +58,10 @@ def claims(cases: list[Case]) -> str:
             "|---|---|---|---|",
         ]
         for claim in case.claims:
-            cells = f" (cells: {', '.join(claim.cells)})" if claim.cells else ""
+            evidence = figures.fill(claim.evidence, case.id, cells)
             lines.append(
                 f"| {claim.id} | {_cell(claim.claim)} | **{claim.verdict}** | "
-                f"{_cell(claim.evidence)}{cells} |"
+                f"{_cell(evidence)}{_cells(case, claim)} |"
             )
         lines.append("")
     return "\n".join(lines) + "\n" if lines else "(no case records write-up claims)\n"

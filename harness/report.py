@@ -23,7 +23,7 @@ import jinja2
 import markupsafe
 from packaging.version import InvalidVersion, Version
 
-from . import evidence, results, text
+from . import committed, evidence, results, text
 from .metadata import LATEST
 from .outcomes import Outcome, python_key, shorten
 from .report_cases import CasePage, Links, page
@@ -309,10 +309,11 @@ def _environment(autoescape: bool) -> jinja2.Environment:
 
 
 def pages_for(
-    cases: list[str], out_dir: Path, cases_dir: Path | None = None
+    cases: list[str], out_dir: Path, cells: list[dict[str, Any]], cases_dir: Path | None = None
 ) -> dict[str, CasePage]:
+    """The case headers, their figures rendered from cells."""
     links = Links(out_dir)
-    return {case: page(case, links, cases_dir) for case in cases}
+    return {case: page(case, links, cells, cases_dir) for case in cases}
 
 
 def render(matrix: Matrix, fmt: str, pages: dict[str, CasePage] | None = None) -> str:
@@ -330,9 +331,10 @@ def render_cases(matrix: Matrix, pages: dict[str, CasePage] | None = None) -> di
 
 
 def build(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, dict[str, CasePage]]:
-    """The matrix of documents with the case headers for a report written to out_dir."""
+    """The matrix of documents with the case headers for a report written to out_dir (their
+    figures from the committed cells, as the README's)."""
     cases = list(dict.fromkeys(c["case"] for d in documents for c in d["cells"]))
-    pages = pages_for(cases, out_dir)
+    pages = pages_for(cases, out_dir, committed.cells())
     return merge(documents, pages), pages
 
 

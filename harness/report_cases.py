@@ -1,5 +1,7 @@
 """Each case's header in the report: the issue and fix PRs linked, the one-line finding, links
 to the fix's README, patch, workaround and release histories, and the write-up claims table.
+Figures in the finding and in the claims' evidence are rendered from the committed cells
+(figures.py), as in the README.
 
 Links are relative to the report's folder, or absolute (the commit on GitHub) when the report
 is built in GitHub Actions, where a job summary has no folder to be relative to.
@@ -7,12 +9,15 @@ is built in GitHub Actions, where a job summary has no folder to be relative to.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from . import figures
 from .metadata import ROOT, Claim, MetadataError, load_case
 
 RESULTS = ROOT / "results"
@@ -50,8 +55,11 @@ class CasePage:
     variants: tuple[str, ...] = ()
 
 
-def page(case_id: str, links: Links, cases_dir: Path | None = None) -> CasePage:
-    """The header of one case; a case whose metadata is gone or broken gets a bare header."""
+def page(
+    case_id: str, links: Links, cells: list[dict[str, Any]], cases_dir: Path | None = None
+) -> CasePage:
+    """The header of one case, its figures from cells (the committed ones); a case whose
+    metadata is gone or broken gets a bare header."""
     kept = {}  # the histories beside the report, else the committed ones
     for folder in (RESULTS / "history", links.out_dir / "history"):
         kept.update({p.name: p for p in folder.glob(f"{case_id}-*.md")})
@@ -68,14 +76,17 @@ def page(case_id: str, links: Links, cases_dir: Path | None = None) -> CasePage:
         issue=(f"#{case.issue.rstrip('/').rsplit('/', 1)[-1]}", case.issue),
         fixes=[(f"PR #{n}", f"{case.repository}/pull/{n}") for n in _PR.findall(case.fix)],
         fix=case.fix,
-        finding=str(case.raw.get("finding", "")),
+        finding=figures.fill(str(case.raw.get("finding", "")), case_id, cells),
         links=[
             (label, links.to(fixes_dir / name))
             for label, name in named
             if (fixes_dir / name).is_file()
         ],
         histories=histories,
-        claims=case.claims,
+        claims=tuple(
+            dataclasses.replace(c, evidence=figures.fill(c.evidence, case_id, cells))
+            for c in case.claims
+        ),
         checks=tuple(case.checks),
         variants=tuple(case.variants),
     )

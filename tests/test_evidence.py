@@ -3,6 +3,8 @@ the rerun command, and the pieces a row's cells share."""
 
 from __future__ import annotations
 
+import copy
+
 from harness import evidence
 from tests.reportdata import cell
 
@@ -69,6 +71,19 @@ def test_warnings_leftovers_and_controls_are_named() -> None:
     )
     assert shown["controls"] == (("canary-seen", True), ("tracker-live", False))
     assert shown["leftovers"] == ("tmpabc", "data/storage.json (0)")
+
+
+def test_the_assumptions_of_a_simulation_are_shown_once_each_with_their_source() -> None:
+    c = cell("linux", "3.11")
+    run = c["evidence"]["runs"][0]
+    c["evidence"]["runs"].append(copy.deepcopy(run))
+    held = {"assumed": "a held file cannot be deleted", "source": "https://example.invalid/a"}
+    for each in c["evidence"]["runs"]:
+        each["recorded"]["assumptions"] = {"held-files": held}
+    assert parts(c)["assumptions"] == (
+        ("held-files", "a held file cannot be deleted", "https://example.invalid/a"),
+    )
+    assert "assumptions" not in parts(cell("linux", "3.11"))
 
 
 def test_warnings_raised_at_one_place_name_it_once_and_keep_each_message() -> None:

@@ -102,3 +102,12 @@ def test_a_bad_file_names_the_file_and_the_field(
 def test_an_unknown_case_id_lists_the_known_ones() -> None:
     with pytest.raises(MetadataError, match="unknown case id 'nope-1'.*werkzeug-3039"):
         metadata.load_case("nope-1")
+
+
+@pytest.mark.parametrize("key", ["notes", "fix"])
+def test_a_figure_placeholder_where_nothing_renders_it_is_an_error(
+    tmp_path: Path, key: str
+) -> None:
+    text = VALID.replace(f'{key} = "', f'{key} = "{{cells:main/affected:recorded.mb max}} ', 1)
+    with pytest.raises(MetadataError, match=rf"field {key}: figures .* are rendered only"):
+        metadata.load(write_case(tmp_path, text))

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from harness import cli, report, results
+from harness import cli, committed, report, results
 from harness.metadata import Claim
 from harness.outcomes import python_key
 from harness.report_cases import CasePage, Links, page
@@ -151,9 +151,42 @@ def test_each_distinct_environment_is_listed_once_in_the_index_and_referred_to()
     assert evidence_page.count('href="../matrix.html#v2"') == 1
 
 
+CASE_WITH_FIGURES = """
+id = "werkzeug-3039"
+title = "t"
+package = "werkzeug"
+repository = "https://example.invalid/werkzeug"
+issue = "https://example.invalid/werkzeug/issues/3039"
+status = "open"
+fix = "none"
+leak = "callbacks"
+finding = "FINDING"
+platforms = ["linux"]
+notes = "n"
+
+[checks.werkzeug]
+reproducer = "repro.py"
+probes = [{ probe = "temp_leftovers" }]
+
+[variants.affected]
+releases = ["3.1.9"]
+
+[[expect]]
+outcome = "leak"
+why = "w"
+
+[[claims]]
+id = "W5.1"
+claim = "c"
+verdict = "confirmed"
+evidence = "EVIDENCE"
+cells = ["werkzeug/affected"]
+"""
+
+
 def test_the_case_header_links_the_issue_fix_and_files(tmp_path: Path) -> None:
     out = ROOT / "results"
-    p = page("nicegui-4592", Links(out, environ={}))
+    p = page("nicegui-4592", Links(out, environ={}), committed.cells())
     assert p.issue == ("#4592", "https://github.com/zauberzeug/nicegui/issues/4592")
     assert ("PR #4641", "https://github.com/zauberzeug/nicegui/pull/4641") in p.fixes
     assert p.finding.startswith("Fixed in 2.16.0")
@@ -171,10 +204,40 @@ def test_links_are_absolute_in_github_actions() -> None:
         "GITHUB_REPOSITORY": "owner/corpus",
         "GITHUB_SHA": "abc123",
     }
-    p = page("werkzeug-3039", Links(ROOT / "results", environ))
+    p = page("werkzeug-3039", Links(ROOT / "results", environ), committed.cells())
     blob = "https://github.com/owner/corpus/blob/abc123/"
     assert dict(p.links)["patch"] == blob + "fixes/werkzeug-3039/patch.py"
     assert all(url.startswith(blob + "results/history/") for _, url in p.histories)
+
+
+def test_the_case_header_renders_its_figures_from_the_cells_given(tmp_path: Path) -> None:
+    folder = tmp_path / "werkzeug-3039"
+    folder.mkdir()
+    (folder / "repro.py").write_text("")
+    field = "{cells:werkzeug/affected:exit_code max}"
+    (folder / "case.toml").write_text(
+        CASE_WITH_FIGURES.replace("FINDING", f"exit {field}").replace("EVIDENCE", f"x {field}")
+    )
+    fixture = cell("linux", "3.11")
+    fixture["evidence"]["runs"][0]["exit_code"] = 7
+    p = page("werkzeug-3039", Links(tmp_path, environ={}), [fixture], cases_dir=tmp_path)
+    assert p.finding == "exit 7"
+    assert [c.evidence for c in p.claims] == ["x 7"]
+
+
+def test_an_evidence_page_lists_what_a_simulation_assumed() -> None:
+    simulated = cell("linux", "3.11")
+    simulated["evidence"]["runs"][0]["recorded"]["assumptions"] = {
+        "held-files": {"assumed": "a <held> file stays", "source": "https://example.invalid/a"}
+    }
+    (page_html,) = report.render_cases(report.merge([document("linux", [simulated])])).values()
+    assert "In simulation: what the doubles assume" in page_html
+    assert (
+        "<li><b>held-files</b>: a &lt;held&gt; file stays (source: https://example.invalid/a)</li>"
+        in page_html
+    )
+    plain = report.render_cases(report.merge([document("linux", [cell("linux", "3.11")])]))
+    assert all("what the doubles assume" not in html for html in plain.values())
 
 
 def test_a_claims_table_is_shown_when_the_case_has_one() -> None:
