@@ -34,7 +34,7 @@ releases = ["1.0"]
 releases = ["1.1", "latest"]
 
 [[expect]]
-upstream = "<1.1"
+upstream = ">=1.0,<1.1"
 outcome = "leak"
 why = "issue #1"
 
@@ -80,10 +80,10 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         ('label = "owners"', 'lable = "owners"', "checks.main.probes.0"),
         ('releases = ["1.0"]', 'releases = ["one"]', "variants.affected.releases"),
         ('releases = ["1.0"]', 'releases = ["1.0"]\npatch = "patch.py"', "variants.affected.patch"),
-        ('upstream = "<1.1"', 'variants = ["afected"]', "expect.0.variants"),
-        ('upstream = "<1.1"', 'variants = ["affected"]', "expect.0.variants"),
-        ('upstream = "<1.1"\n', "", "expect.0.upstream"),
-        ('upstream = "<1.1"', 'upstream = "<1.1"\nchecks = ["nope"]', "expect.0.checks"),
+        ('upstream = ">=1.0,<1.1"', 'variants = ["afected"]', "expect.0.variants"),
+        ('upstream = ">=1.0,<1.1"', 'variants = ["affected"]', "expect.0.variants"),
+        ('upstream = ">=1.0,<1.1"\n', "", "expect.0.upstream"),
+        ('upstream = ">=1.0,<1.1"', 'upstream = ">=1.0,<1.1"\nchecks = ["nope"]', "expect.0.checks"),
         ("[checks.main]\n", '[checks.main]\nevidence = "simulated"\n', "checks.main.assumptions"),
         ("[checks.main]\n", '[checks.main]\nassumptions = "README.md"\n', "checks.main.assumptions"),
         (
