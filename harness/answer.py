@@ -127,7 +127,7 @@ def read(paths: Iterable[Path], cases: dict[str, Case]) -> tuple[Cell, ...]:
                 case is None
                 or (variant is not None and not variant.plain)
                 or cell.get("blind")
-                or cell["upstream"].get("source")
+                or "source" in cell["upstream"]
                 or not cell["upstream"]["version"]
                 or not cell["python"]
             ):
@@ -149,6 +149,18 @@ def read(paths: Iterable[Path], cases: dict[str, Case]) -> tuple[Cell, ...]:
     return tuple(found)
 
 
+class Cells:
+    """Committed cells, looked up by case and check."""
+
+    def __init__(self, cells: Iterable[Cell] = ()) -> None:
+        self._by: dict[tuple[str, str], list[Cell]] = {}
+        for cell in cells:
+            self._by.setdefault((cell.case, cell.check), []).append(cell)
+
+    def of(self, case: str, check: str) -> list[Cell]:
+        return self._by.get((case, check), [])
+
+
 def committed_files(results: Path = RESULTS) -> list[Path]:
     """The committed baseline and release histories."""
     return sorted((results / "baseline").glob("*.json")) + sorted(
@@ -156,9 +168,17 @@ def committed_files(results: Path = RESULTS) -> list[Path]:
     )
 
 
-def committed(cases: Iterable[Case], results: Path = RESULTS) -> tuple[Cell, ...]:
-    """The plain cells of the committed results, for these cases."""
-    return read(committed_files(results), {c.id: c for c in cases})
+_READ: dict[tuple[Path, tuple[tuple[str, Path], ...]], Cells] = {}
+
+
+def committed(cases: Iterable[Case], results: Path = RESULTS) -> Cells:
+    """The plain cells of the committed results, for these cases; read once per process
+    (committed files do not change while it runs)."""
+    by_id = {c.id: c for c in cases}
+    key = (results, tuple(sorted((c.id, c.path) for c in by_id.values())))
+    if key not in _READ:
+        _READ[key] = Cells(read(committed_files(results), by_id))
+    return _READ[key]
 
 
 def _combined(cells: list[Cell]) -> Outcome:
@@ -170,9 +190,7 @@ def _combined(cells: list[Cell]) -> Outcome:
     return verdicts.pop() if verdicts else cells[0].outcome
 
 
-def answer(
-    case: Case, check: str, release: str, python: str, platform: str, cells: Iterable[Cell]
-) -> Answer:
+def answer(case: Case, check: str, release: str, python: str, platform: str, cells: Cells) -> Answer:
     """The answer at these coordinates; ``python`` is X.Y.Z, ``cells`` the committed ones."""
     spec = case.checks[check]
     rule = expectations.for_release(case, check, release, python, platform)
@@ -186,11 +204,7 @@ def answer(
     if simulated and platform not in case.platforms:
         return Answer(None, Known.NOT_RUN, **{**facts, "rule": None})
     # A simulation's cells stand for every OS of the case; a native cell for its own OS.
-    pool = [
-        c
-        for c in cells
-        if c.case == case.id and c.check == check and (simulated or c.os == platform)
-    ]
+    pool = [c for c in cells.of(case.id, check) if simulated or c.os == platform]
     exact = [c for c in pool if Version(c.release) == Version(release) and c.python == python]
     known = Known.SIMULATED if simulated else Known.MEASURED
     if exact:

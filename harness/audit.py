@@ -17,7 +17,6 @@ Only an affected pin gets a first clean release.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -96,7 +95,7 @@ def ask(
     version: str,
     python: str,
     platform: str,
-    cells: Sequence[answers.Cell],
+    cells: answers.Cells,
 ) -> CaseAnswer:
     """What is known of the plain release ``version`` on Python X.Y.Z and OS."""
     if platform not in case.platforms:
@@ -139,7 +138,7 @@ def first_clean(
     version: str,
     python: str,
     platform: str,
-    cells: Sequence[answers.Cell],
+    cells: answers.Cells,
     cache_dir: Path | None,
 ) -> tuple[str | None, str | None]:
     """The first final release after ``version`` that supports Python and whose answers say
@@ -158,7 +157,7 @@ def clean_from(
     version: str,
     python: str,
     platform: str,
-    cells: Sequence[answers.Cell],
+    cells: answers.Cells,
     cache_dir: Path | None,
 ) -> str | None:
     """The first release after ``version`` whose answer for this one check says it no longer
@@ -190,7 +189,7 @@ def audit(
     platform: str,
     cases: list[Case] | None = None,
     cache_dir: Path | None = None,
-    cells: Sequence[answers.Cell] | None = None,
+    cells: answers.Cells | None = None,
 ) -> list[Finding]:
     """One finding per (case, pin, Python) for every case whose package is pinned; a Python
     is X.Y or X.Y.Z."""

@@ -87,9 +87,9 @@ def classify(cell: dict[str, Any], base: dict[str, Any] | None) -> Change:
         FIXED_UPSTREAM,
         cell,
         base,
-        f"{where}: clean now, leaked with {was}. If upstream fixed it, update the "
-        f"expectation of the '{cell['variant']}' variant in cases/{cell['case']}/"
-        f"case.toml (it says: {cell['expected_why']})",
+        f"{where}: clean now, leaked with {was}. If upstream fixed it, give the releases from "
+        f"{release} a rule of their own in cases/{cell['case']}/case.toml (the rule that "
+        f"covers {release} says: {cell['expected_why']})",
     )
 
 
