@@ -75,7 +75,9 @@ class Answer:
     def why(self) -> str:
         """How it is known, in one line a user can check."""
         if self.cells:
-            text = f"{self.known}: {self.outcome} in {', '.join(sorted({c.file for c in self.cells}))}"
+            text = (
+                f"{self.known}: {self.outcome} in {', '.join(sorted({c.file for c in self.cells}))}"
+            )
         elif self.known == Known.NOT_RUN:
             text = "not run: no cell of this check ran on this OS"
         else:
@@ -190,7 +192,9 @@ def _combined(cells: list[Cell]) -> Outcome:
     return verdicts.pop() if verdicts else cells[0].outcome
 
 
-def answer(case: Case, check: str, release: str, python: str, platform: str, cells: Cells) -> Answer:
+def answer(
+    case: Case, check: str, release: str, python: str, platform: str, cells: Cells
+) -> Answer:
     """The answer at these coordinates; ``python`` is X.Y.Z, ``cells`` the committed ones."""
     spec = case.checks[check]
     rule = expectations.for_release(case, check, release, python, platform)

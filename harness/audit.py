@@ -237,9 +237,7 @@ def audit(
                 )
                 found = dataclasses.replace(found, checks=checks)
             findings.append(
-                Finding(
-                    case, pin, line_of(python), python, platform, found, on_line, overall
-                )
+                Finding(case, pin, line_of(python), python, platform, found, on_line, overall)
             )
     return findings
 

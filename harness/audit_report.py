@@ -142,7 +142,7 @@ def document(
 
 
 def _pythons(doc: dict[str, Any]) -> str:
-    """"3.11 (read as 3.11.7)": an X.Y says the patch level it stands for."""
+    """ "3.11 (read as 3.11.7)": an X.Y says the patch level it stands for."""
     return ", ".join(
         p if p == full else f"{p} (read as {full})" for p, full in doc["read_as"].items()
     )
@@ -198,7 +198,9 @@ def _check_lines(f: dict[str, Any]) -> list[str]:
     for c in f["checks"]:
         since = ""
         if c["outcome"] == "leak":
-            since = f" (gone from {c['clean_from']})" if c["clean_from"] else " (no release ends it)"
+            since = (
+                f" (gone from {c['clean_from']})" if c["clean_from"] else " (no release ends it)"
+            )
         why = f"; {c['why']}" if c["why"] and c["known"] in ("measured", "simulated") else ""
         lines.append(f"{c['check']}: {c['outcome'] or 'unknown'}{since}: {c['how']}{why}")
     return lines
@@ -234,9 +236,8 @@ def table(doc: dict[str, Any]) -> str:
             if f["workaround"]:
                 out.append(f"    workaround: {shorten(f['workaround']['summary'], 200)}")
                 out.append(f"      cost: {shorten(f['workaround']['cost'], 200)}")
-        if f["status"] != "not-affected":
-            if f["ignored"]:
-                out.append(f"    ignored: {f['ignored']['reason']}")
+        if f["status"] != "not-affected" and f["ignored"]:
+            out.append(f"    ignored: {f['ignored']['reason']}")
     if not doc["findings"]:
         out.append("(no case's package is pinned)")
     out += _tail_lines(doc)

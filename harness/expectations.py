@@ -14,9 +14,7 @@ from packaging.version import Version
 from .metadata import Case, Rule
 
 
-def _matches(
-    rule: Rule, check: str, upstream: str, python: str, platform: str
-) -> bool:
+def _matches(rule: Rule, check: str, upstream: str, python: str, platform: str) -> bool:
     if rule.checks is not None and check not in rule.checks:
         return False
     if rule.platforms is not None and platform not in rule.platforms:

@@ -244,7 +244,11 @@ def _variant(
 
 
 def _rule(
-    path: Path, index: int, raw: dict[str, Any], checks: dict[str, Check], variants: dict[str, Variant]
+    path: Path,
+    index: int,
+    raw: dict[str, Any],
+    checks: dict[str, Check],
+    variants: dict[str, Variant],
 ) -> Rule:
     where = f"expect.{index}"
     for name in raw.get("checks", ()):
@@ -345,7 +349,9 @@ def load(path: Path) -> Case:
         notes=raw["notes"],
         checks=checks,
         variants=variants,
-        expect=tuple(_rule(path, i, entry, checks, variants) for i, entry in enumerate(raw["expect"])),
+        expect=tuple(
+            _rule(path, i, entry, checks, variants) for i, entry in enumerate(raw["expect"])
+        ),
         first_fixed=raw.get("first_fixed"),
         last_affected=raw.get("last_affected"),
         first_affected=raw.get("first_affected"),

@@ -14,7 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-_ARCHIVE = re.compile(r"^(?P<name>.+?)-(?P<version>[0-9][^-]*?)(\.tar\.gz|\.tar\.bz2|\.zip|-.+\.whl)$")
+_ARCHIVE = re.compile(
+    r"^(?P<name>.+?)-(?P<version>[0-9][^-]*?)(\.tar\.gz|\.tar\.bz2|\.zip|-.+\.whl)$"
+)
 _REF = re.compile(r"^v?(?P<version>[0-9]+(\.[0-9]+)*)$")
 NO_VERSION = (
     "the reference declares no version (no egg=NAME-VERSION fragment, no tag such as "

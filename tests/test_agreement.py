@@ -24,7 +24,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from harness import audit, lockfiles, metadata, pypi
-from harness.metadata import ROOT, Case
+from harness.metadata import ROOT
 
 RESULTS = ROOT / "results"
 CASES = {case.id: case for case in metadata.load_all()}

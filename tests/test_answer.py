@@ -15,7 +15,9 @@ from .test_metadata import VALID, write_case
 
 # main leaks up to 1.0.x and is clean from 1.1 (VALID's rules); "sim" is a simulation of win32
 # that runs on Linux.
-SIMULATED = VALID.replace('platforms = ["linux", "darwin", "win32"]', 'platforms = ["win32"]').replace(
+SIMULATED = VALID.replace(
+    'platforms = ["linux", "darwin", "win32"]', 'platforms = ["win32"]'
+).replace(
     "[variants.affected]",
     '[checks.sim]\nreproducer = "repro.py"\nevidence = "simulated"\nassumptions = "README.md"\n'
     'platforms = ["linux"]\nprobes = [{ probe = "gc_survivors", label = "owners" }]\n\n'
@@ -61,7 +63,9 @@ def test_only_a_cell_at_exactly_these_coordinates_is_measured(case, other: Cell)
 
 
 def test_a_release_measured_as_written_otherwise(case) -> None:
-    found = answer.answer(case, "main", "1.1.0", "3.11.7", "linux", Cells([cell("1.1", Outcome.LEAK)]))
+    found = answer.answer(
+        case, "main", "1.1.0", "3.11.7", "linux", Cells([cell("1.1", Outcome.LEAK)])
+    )
     assert found.known == Known.MEASURED
 
 
@@ -84,7 +88,9 @@ def test_inferred_names_the_nearest_measured_releases_on_its_python_line(case) -
 
 
 def test_not_run_when_no_cell_of_the_check_ran_on_this_os(case) -> None:
-    found = answer.answer(case, "main", "1.0", "3.11.7", "win32", Cells([cell("1.0", Outcome.LEAK)]))
+    found = answer.answer(
+        case, "main", "1.0", "3.11.7", "win32", Cells([cell("1.0", Outcome.LEAK)])
+    )
     assert (found.outcome, found.known, found.below) == (Outcome.LEAK, Known.NOT_RUN, None)
     found = answer.answer(case, "main", "0.5", "3.11.7", "win32", Cells())
     assert (found.outcome, found.known) == (None, Known.NOT_RUN)
@@ -161,7 +167,10 @@ def test_read_keeps_plain_cells_with_the_run_that_could_have_written_them(
     (fixes / "demo-1").mkdir(parents=True)
     (fixes / "demo-1" / "patch.py").write_text("")
     monkeypatch.setattr(metadata, "FIXES", fixes)
-    text = VALID.replace("[variants.fixed]", '[variants.patched]\nreleases = ["1.0"]\npatch = "patch.py"\n\n[variants.fixed]')
+    text = VALID.replace(
+        "[variants.fixed]",
+        '[variants.patched]\nreleases = ["1.0"]\npatch = "patch.py"\n\n[variants.fixed]',
+    )
     case = metadata.load(write_case(tmp_path / "cases", text))
     raw = [
         _raw("affected"),

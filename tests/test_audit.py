@@ -125,8 +125,13 @@ def test_a_case_of_other_oses_is_not_affected_and_says_so(tmp_path: Path) -> Non
 
 
 def test_first_clean_release_on_the_line_and_overall(tmp_path: Path) -> None:
-    case = synthetic(tmp_path, {**{c: ("clean", "clean") for c in RULES}, "gone": ("leak", "clean")})
-    assert audit.first_clean(case, "3.0.6", "3.11.7", "linux", answers.Cells(), CACHE) == ("3.1.9", "3.1.9")
+    case = synthetic(
+        tmp_path, {**{c: ("clean", "clean") for c in RULES}, "gone": ("leak", "clean")}
+    )
+    assert audit.first_clean(case, "3.0.6", "3.11.7", "linux", answers.Cells(), CACHE) == (
+        "3.1.9",
+        "3.1.9",
+    )
     # A cell of 3.1.9 that still leaks outweighs the rule: no clean release is known.
     leaks = answers.Cells([_cell("gone", "3.1.9", Outcome.LEAK)])
     assert audit.first_clean(case, "3.0.6", "3.11.7", "linux", leaks, CACHE) == (None, None)
@@ -134,11 +139,17 @@ def test_first_clean_release_on_the_line_and_overall(tmp_path: Path) -> None:
 
 def test_only_an_affected_pin_is_shown_an_upgrade(tmp_path: Path) -> None:
     case = synthetic(tmp_path, {**{c: ("absent", "clean") for c in RULES}})
-    [absent] = audit.audit(_locked("3.0.6", "werkzeug"), ["3.11.7"], "linux", [case], CACHE, answers.Cells())
+    [absent] = audit.audit(
+        _locked("3.0.6", "werkzeug"), ["3.11.7"], "linux", [case], CACHE, answers.Cells()
+    )
     assert absent.status == Status.ABSENT
     assert (absent.first_clean_on_line, absent.first_clean) == (None, None)
-    case = synthetic(tmp_path, {**{c: ("absent", "clean") for c in RULES}, "gone": ("leak", "clean")})
-    [hit] = audit.audit(_locked("3.0.6", "werkzeug"), ["3.11.7"], "linux", [case], CACHE, answers.Cells())
+    case = synthetic(
+        tmp_path, {**{c: ("absent", "clean") for c in RULES}, "gone": ("leak", "clean")}
+    )
+    [hit] = audit.audit(
+        _locked("3.0.6", "werkzeug"), ["3.11.7"], "linux", [case], CACHE, answers.Cells()
+    )
     assert hit.status == Status.AFFECTED and hit.first_clean == "3.1.9"
 
 
@@ -150,20 +161,30 @@ def test_a_python_line_is_read_at_a_patch_level_and_said(
         '\n[[expect]]\nupstream = ">=3"\noutcome = "clean"\nwhy = "old"\n'
     )
     case = metadata.load(write_case(tmp_path, text))
-    monkeypatch.setattr(interpreters, "full_version", lambda p: p if p.count(".") == 2 else p + ".7")
+    monkeypatch.setattr(
+        interpreters, "full_version", lambda p: p if p.count(".") == 2 else p + ".7"
+    )
     locked = _locked("3.0.6", "werkzeug")
     [read] = audit.audit(locked, ["3.11"], "linux", [case], CACHE, answers.Cells())
     assert (read.python, read.python_full, read.status) == ("3.11", "3.11.7", Status.AFFECTED)
     [given] = audit.audit(locked, ["3.11.0"], "linux", [case], CACHE, answers.Cells())
-    assert (given.python, given.python_full, given.status) == ("3.11", "3.11.0", Status.NOT_AFFECTED)
+    assert (given.python, given.python_full, given.status) == (
+        "3.11",
+        "3.11.0",
+        Status.NOT_AFFECTED,
+    )
 
 
 def test_a_reference_without_a_version_is_unknown_with_its_reason(tmp_path: Path) -> None:
     path = Path("requirements.txt")
     pin = Pin("werkzeug", None, path, 3, reference="git+https://x/werkzeug.git", unknown="no tag")
     locked = Locked(path, "requirements", (pin,))
-    [found] = audit.audit(locked, ["3.11.7"], "linux", [synthetic(tmp_path, RULES)], CACHE, answers.Cells())
-    assert found.status == Status.UNKNOWN and found.answer.note == "git+https://x/werkzeug.git: no tag"
+    [found] = audit.audit(
+        locked, ["3.11.7"], "linux", [synthetic(tmp_path, RULES)], CACHE, answers.Cells()
+    )
+    assert (
+        found.status == Status.UNKNOWN and found.answer.note == "git+https://x/werkzeug.git: no tag"
+    )
 
 
 def _locked(version: str, package: str = "nicegui") -> Locked:
@@ -173,8 +194,12 @@ def _locked(version: str, package: str = "nicegui") -> Locked:
 
 def test_upgrade_diff_says_what_goes_away_starts_stays_and_changes(tmp_path: Path) -> None:
     case = synthetic(tmp_path, RULES)
-    before = audit.audit(_locked("3.0.6", "werkzeug"), ["3.11"], "linux", [case], CACHE, answers.Cells())
-    after = audit.audit(_locked("3.1.9", "werkzeug"), ["3.11"], "linux", [case], CACHE, answers.Cells())
+    before = audit.audit(
+        _locked("3.0.6", "werkzeug"), ["3.11"], "linux", [case], CACHE, answers.Cells()
+    )
+    after = audit.audit(
+        _locked("3.1.9", "werkzeug"), ["3.11"], "linux", [case], CACHE, answers.Cells()
+    )
     kinds = {c.check: c.kind for c in audit.upgrade_diff(before, after)}
     assert kinds == {
         "gone": "goes away",

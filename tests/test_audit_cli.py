@@ -5,9 +5,9 @@ upgrade diff, and exit statuses like pip-audit's (0 nothing hits, 1 a leak hits,
 from __future__ import annotations
 
 import json
+import platform
 import shutil
 import subprocess
-import platform
 import sys
 from pathlib import Path
 

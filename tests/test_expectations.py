@@ -45,7 +45,12 @@ def test_filters_on_python_and_platform(tmp_path: Path) -> None:
 
 def test_a_python_patch_level_decides_a_rule(tmp_path: Path) -> None:
     case = metadata.load(
-        write_case(tmp_path, VALID.replace('upstream = ">=1.0,<1.1"', 'upstream = ">=1.0,<1.1"\npython = ">=3.11.5"'))
+        write_case(
+            tmp_path,
+            VALID.replace(
+                'upstream = ">=1.0,<1.1"', 'upstream = ">=1.0,<1.1"\npython = ">=3.11.5"'
+            ),
+        )
     )
     assert expectations.for_release(case, "main", "1.0", "3.11.7", "linux") is not None
     assert expectations.for_release(case, "main", "1.0", "3.11.0", "linux") is None
@@ -92,13 +97,11 @@ def test_a_rule_for_other_platforms_is_passed_over_for_the_next(tmp_path: Path) 
     assert rule is not None and rule.why == "every other platform"
 
 
-PATCHED = (
-    VALID.replace(
-        "[[expect]]\n",
-        '[variants.patched]\nreleases = ["1.0"]\npatch = "patch.py"\n\n'
-        '[[expect]]\nvariants = ["patched"]\noutcome = "clean"\nwhy = "our patch"\n\n[[expect]]\n',
-        1,
-    )
+PATCHED = VALID.replace(
+    "[[expect]]\n",
+    '[variants.patched]\nreleases = ["1.0"]\npatch = "patch.py"\n\n'
+    '[[expect]]\nvariants = ["patched"]\noutcome = "clean"\nwhy = "our patch"\n\n[[expect]]\n',
+    1,
 )
 
 

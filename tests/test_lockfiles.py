@@ -98,7 +98,9 @@ def test_an_environment_lists_its_distributions() -> None:
         pytest.param("requirements.txt", "\n  \n", "requirements.txt: empty", id="empty"),
         pytest.param("uv.lock", "", "uv.lock: empty", id="empty lock"),
         pytest.param("requirements.txt", "a\0b", "requirements.txt: a binary file", id="binary"),
-        pytest.param("requirements.txt", "\xff\xfe", "requirements.txt: not a text file", id="latin"),
+        pytest.param(
+            "requirements.txt", "\xff\xfe", "requirements.txt: not a text file", id="latin"
+        ),
         pytest.param("app.lock", "[tool]\nx = 1\n", "app.lock: unknown lock format", id="format"),
         pytest.param("uv.lock", "version = [\n", "uv.lock: not valid TOML", id="bad TOML"),
     ],
@@ -129,8 +131,10 @@ def test_an_editable_line_is_skipped_and_said(tmp_path: Path) -> None:
     locked = lockfiles.read(tmp_path / "requirements.txt")
     assert list(locked.pins_for("3.11", "linux")) == ["werkzeug"]
     assert locked.notes == (
-        f"{tmp_path}/requirements.txt:1: '-e .' skipped: an editable install that names no "
-        "package (the app itself?)",
+        (
+            f"{tmp_path}/requirements.txt:1: '-e .' skipped: an editable install that names no "
+            "package (the app itself?)"
+        ),
     )
 
 

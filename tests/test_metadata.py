@@ -83,9 +83,17 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         ('upstream = ">=1.0,<1.1"', 'variants = ["afected"]', "expect.0.variants"),
         ('upstream = ">=1.0,<1.1"', 'variants = ["affected"]', "expect.0.variants"),
         ('upstream = ">=1.0,<1.1"\n', "", "expect.0.upstream"),
-        ('upstream = ">=1.0,<1.1"', 'upstream = ">=1.0,<1.1"\nchecks = ["nope"]', "expect.0.checks"),
+        (
+            'upstream = ">=1.0,<1.1"',
+            'upstream = ">=1.0,<1.1"\nchecks = ["nope"]',
+            "expect.0.checks",
+        ),
         ("[checks.main]\n", '[checks.main]\nevidence = "simulated"\n', "checks.main.assumptions"),
-        ("[checks.main]\n", '[checks.main]\nassumptions = "README.md"\n', "checks.main.assumptions"),
+        (
+            "[checks.main]\n",
+            '[checks.main]\nassumptions = "README.md"\n',
+            "checks.main.assumptions",
+        ),
         (
             "[checks.main]\n",
             '[checks.main]\nevidence = "simulated"\nassumptions = "nowhere.md"\n',
