@@ -223,7 +223,10 @@ def _requirements(path: Path, seen: set[Path], notes: list[str]) -> list[Pin]:
         return []
     seen.add(path.resolve())
     pins: list[Pin] = []
-    for number, line in _logical_lines(_text(path)):
+    lines = _logical_lines(_text(path))
+    if not lines:
+        raise LockError(f"{path}: empty: only comments, no requirement")
+    for number, line in lines:
         where = f"{path}:{number}"
         option = re.match(r"(-r|--requirement)(\s+|=)(\S+)", line)
         if option:
