@@ -124,7 +124,8 @@ def mutation(session: nox.Session) -> None:
 @nox.session(venv_backend="none", default=False)
 def audit(session: nox.Session) -> None:
     """Which known leaks hit an app's pins: nox -s audit -- --lock uv.lock [--verify] (README,
-    "Auditing your app"). Exit status as pip-audit's: 0, 1 (a leak hits), 2, 3."""
+    "Auditing your app"). Exit status, this project's own scheme (not pip-audit's): 0, 1 (a
+    leak hits), 2 (bad input), 3 (the harness failed)."""
     _harness(session, "-m", "harness", "audit", "--base", session.invoked_from, *session.posargs)
 
 

@@ -1,15 +1,17 @@
-"""The static audit: which cases hit an app's pinned releases, from the cases' own rules.
+"""The static audit: which cases hit an app's pinned releases, from the committed cells and
+the cases' own rules.
 
-For each case whose package is pinned, every check's expectation rule is applied to the exact
-version, the Python and the OS. Rules are asked about the plain upstream release: the one
-matched is the first (in ``case.toml`` order) that applies to any of the case's plain variants
-(no patch, no workaround: ``affected``, ``fixed``, ``latest`` and the like), so a rule about our
-patch or the workaround never speaks for an app's pin.
+For each case whose package is pinned, every check is asked through ``answer.answer`` at the
+exact release, Python X.Y.Z and OS: a committed cell there when there is one (measured, or
+simulated), else the case's rule for that release (inferred, or not run). A Python given as
+X.Y is read as the X.Y this machine runs cells with, else X.Y.0 (``interpreters.full_version``),
+and the report says which.
 
-A case's status on a pin: ``affected`` when a check's rule says leak; ``unknown`` when no rule
-covers a check and none says leak (said plainly, never dropped); ``absent`` when every check's
-rule says absent; ``not-affected`` otherwise. A case whose leak exists on other OSes only is
-``not-affected`` on this one, with that said.
+A case's status on a pin: ``affected`` when a check's answer is leak; ``unknown`` when a check
+has no verdict (no rule covers it, or its cell gave none) and none says leak (said plainly,
+never dropped); ``absent`` when every check's answer is absent; ``not-affected`` otherwise. A
+case whose leak exists on other OSes only is ``not-affected`` on this one, with that said.
+Only an affected pin gets a first clean release.
 """
 
 from __future__ import annotations
@@ -19,16 +21,14 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from . import expectations, interpreters, metadata, pypi
+from . import answer as answers
+from . import interpreters, metadata, pypi
 from .lockfiles import Locked, LockError, Pin
-from .metadata import Case, Rule
+from .metadata import Case
 from .outcomes import Outcome, python_key
-
-# Stands for "any plain release" in a case that declares no plain variant: it matches only
-# rules that name no variants.
-PLAIN = "plain"
 
 
 class Status(str, Enum):
@@ -47,10 +47,16 @@ CLEAR = (Status.NOT_AFFECTED, Status.ABSENT)
 @dataclass(frozen=True)
 class CheckAnswer:
     check: str
-    outcome: Outcome | None  # None: no rule covers it
-    why: str | None
-    variant: str | None = None  # the plain variant whose rule answered
+    found: answers.Answer
     clean_from: str | None = None  # for a leak: the first later release where it is gone
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.found.outcome
+
+    @property
+    def why(self) -> str | None:
+        return self.found.rule.why if self.found.rule else None
 
     @property
     def leaks(self) -> bool:
@@ -58,7 +64,7 @@ class CheckAnswer:
 
 
 @dataclass(frozen=True)
-class Answer:
+class CaseAnswer:
     status: Status
     checks: tuple[CheckAnswer, ...]
     note: str = ""
@@ -68,9 +74,10 @@ class Answer:
 class Finding:
     case: Case
     pin: Pin
-    python: str
+    python: str  # the line, X.Y
+    python_full: str  # X.Y.Z, what the answers were asked about
     platform: str
-    answer: Answer
+    answer: CaseAnswer
     first_clean_on_line: str | None
     first_clean: str | None
 
@@ -79,57 +86,38 @@ class Finding:
         return self.answer.status
 
 
-def plain_variants(case: Case) -> tuple[str, ...]:
-    """The names of the case's variants that run the upstream release as it is."""
-    names = sorted(
-        (v.name for v in case.variants.values() if v.patch is None and v.workaround is None),
-        key=lambda name: name != "affected",  # named first: --verify runs its cells as it
-    )
-    return tuple(names) or (PLAIN,)
+def line_of(python: str) -> str:
+    return ".".join(python.split(".")[:2])
 
 
-def rule_for(
-    case: Case, check: str, version: str, python: str, platform: str
-) -> tuple[Rule, str] | None:
-    """The first rule (in file order) that applies to the plain release, and the plain
-    variant it was asked as."""
-    found: list[tuple[int, Rule, str]] = []
-    for variant in plain_variants(case):
-        rule = expectations.expected(case, check, variant, version, python, platform)
-        if rule is not None:
-            found.append((case.expect.index(rule), rule, variant))
-    if not found:
-        return None
-    _, rule, variant = min(found, key=lambda item: item[0])
-    return rule, variant
-
-
-def answer(case: Case, version: str, python: str, platform: str) -> Answer:
-    """What the case's rules say about the plain release ``version`` on Python and OS."""
+def ask(
+    case: Case,
+    version: str,
+    python: str,
+    platform: str,
+    cells: answers.Cells,
+) -> CaseAnswer:
+    """What is known of the plain release ``version`` on Python X.Y.Z and OS."""
     if platform not in case.platforms:
-        return Answer(
+        return CaseAnswer(
             Status.NOT_AFFECTED,
             (),
             f"the leak exists on {', '.join(case.platforms)} only, not on {platform}",
         )
-    checks = []
-    for check in case.checks:
-        found = rule_for(case, check, version, python, platform)
-        if found is None:
-            checks.append(CheckAnswer(check, None, None))
-        else:
-            rule, variant = found
-            checks.append(CheckAnswer(check, Outcome(rule.outcome), rule.why, variant))
+    checks = tuple(
+        CheckAnswer(check, answers.answer(case, check, version, python, platform, cells))
+        for check in case.checks
+    )
     outcomes = {c.outcome for c in checks}
     if Outcome.LEAK in outcomes:
         status = Status.AFFECTED
-    elif None in outcomes:
+    elif outcomes - {Outcome.CLEAN, Outcome.ABSENT}:
         status = Status.UNKNOWN
     elif outcomes == {Outcome.ABSENT}:
         status = Status.ABSENT
     else:
         status = Status.NOT_AFFECTED
-    return Answer(status, tuple(checks))
+    return CaseAnswer(status, checks)
 
 
 def _later(case: Case, version: str, python: str, cache_dir: Path | None) -> list[Version]:
@@ -141,41 +129,54 @@ def _later(case: Case, version: str, python: str, cache_dir: Path | None) -> lis
         if r.version > pinned
         and not r.version.is_prerelease
         and not r.yanked
-        and r.supports(interpreters.full_version(python))
+        and r.supports(python)
     )
 
 
 def first_clean(
-    case: Case, version: str, python: str, platform: str, cache_dir: Path | None
+    case: Case,
+    version: str,
+    python: str,
+    platform: str,
+    cells: answers.Cells,
+    cache_dir: Path | None,
 ) -> tuple[str | None, str | None]:
-    """The first final release after ``version`` that supports Python and that no check of
-    the case hits, on the same major version ("this line") and overall."""
+    """The first final release after ``version`` that supports Python and whose answers say
+    no check leaks and every check has a verdict, on the same major version ("this line") and
+    overall."""
     major = Version(version).major
-    for candidate in _later(case, version, python, cache_dir):  # the first clean is the first
-        if answer(case, str(candidate), python, platform).status in CLEAR:
+    for candidate in _later(case, version, python, cache_dir):
+        if ask(case, str(candidate), python, platform, cells).status in CLEAR:
             return (str(candidate) if candidate.major == major else None), str(candidate)
     return None, None
 
 
 def clean_from(
-    case: Case, check: str, version: str, python: str, platform: str, cache_dir: Path | None
+    case: Case,
+    check: str,
+    version: str,
+    python: str,
+    platform: str,
+    cells: answers.Cells,
+    cache_dir: Path | None,
 ) -> str | None:
-    """The first release after ``version`` whose rule for this one check says it no longer
+    """The first release after ``version`` whose answer for this one check says it no longer
     leaks (clean or absent): a case can stay affected by another check."""
     for candidate in _later(case, version, python, cache_dir):
-        found = rule_for(case, check, str(candidate), python, platform)
-        if found and found[0].outcome in (Outcome.CLEAN, Outcome.ABSENT):
+        found = answers.answer(case, check, str(candidate), python, platform, cells)
+        if found.outcome in (Outcome.CLEAN, Outcome.ABSENT):
             return str(candidate)
     return None
 
 
 def _check_pin(case: Case, pin: Pin, python: str, cache_dir: Path | None) -> None:
-    """A pin PyPI lacks, or one that does not support the Python, is bad input."""
+    """A pin PyPI lacks, or one that does not support the Python (X.Y.Z), is bad input."""
+    assert pin.version is not None  # a reference without a version is answered unknown
     try:
         release = pypi.release(case.package, pin.version, cache_dir)
     except pypi.ReleaseError as exc:
         raise LockError(f"{pin.where}: {exc}") from None
-    if not release.supports(interpreters.full_version(python)):
+    if not release.supports(python):
         raise LockError(
             f"{pin.where}: {case.package} {pin.version} requires Python "
             f"{release.requires_python}, not {python}; audit with a --python it supports"
@@ -188,33 +189,46 @@ def audit(
     platform: str,
     cases: list[Case] | None = None,
     cache_dir: Path | None = None,
+    cells: answers.Cells | None = None,
 ) -> list[Finding]:
-    """One finding per (case, pin, Python) for every case whose package is pinned."""
+    """One finding per (case, pin, Python) for every case whose package is pinned; a Python
+    is X.Y or X.Y.Z."""
     cases = metadata.load_all() if cases is None else cases
+    cells = answers.committed(cases) if cells is None else cells
     findings = []
-    for python in sorted(pythons, key=python_key):
-        if locked.requires_python and not locked.requires_python.contains(
-            interpreters.full_version(python), True
-        ):
+    for given in sorted(pythons, key=python_key):
+        python = interpreters.full_version(given)
+        if locked.requires_python and not locked.requires_python.contains(python, True):
             raise LockError(
-                f"{locked.path}: requires-python {locked.requires_python} excludes Python "
-                f"{interpreters.full_version(python)}"
+                f"{locked.path}: requires-python {locked.requires_python} excludes Python {python}"
             )
         pins = locked.pins_for(python, platform)
         for case in cases:
-            pin = pins.get(case.package)
+            pin = pins.get(canonicalize_name(case.package))
             if pin is None:
                 continue
+            if pin.version is None:
+                unknown = CaseAnswer(Status.UNKNOWN, (), f"{pin.reference}: {pin.unknown}")
+                findings.append(
+                    Finding(case, pin, line_of(python), python, platform, unknown, None, None)
+                )
+                continue
             _check_pin(case, pin, python, cache_dir)
-            found = answer(case, pin.version, python, platform)
+            found = ask(case, pin.version, python, platform, cells)
+            if pin.reference and not found.note:
+                found = dataclasses.replace(
+                    found, note=f"audited as {pin.version}, the version {pin.reference} declares"
+                )
             on_line = overall = None
-            if found.status != Status.NOT_AFFECTED:
-                on_line, overall = first_clean(case, pin.version, python, platform, cache_dir)
+            if found.status == Status.AFFECTED:
+                on_line, overall = first_clean(
+                    case, pin.version, python, platform, cells, cache_dir
+                )
                 checks = tuple(
                     dataclasses.replace(
                         c,
                         clean_from=clean_from(
-                            case, c.check, pin.version, python, platform, cache_dir
+                            case, c.check, pin.version, python, platform, cells, cache_dir
                         ),
                     )
                     if c.leaks
@@ -222,7 +236,9 @@ def audit(
                     for c in found.checks
                 )
                 found = dataclasses.replace(found, checks=checks)
-            findings.append(Finding(case, pin, python, platform, found, on_line, overall))
+            findings.append(
+                Finding(case, pin, line_of(python), python, platform, found, on_line, overall)
+            )
     return findings
 
 
@@ -252,7 +268,7 @@ def upgrade_diff(before: list[Finding], after: list[Finding]) -> list[Change]:
         return {(f.case.id, c.check, f.python): c for f in findings for c in f.answer.checks}
 
     old, new = table(before), table(after)
-    nothing = CheckAnswer("", None, None)
+    nothing = CheckAnswer("", answers.Answer(None, answers.Known.NOT_RUN, None))
     changes = []
     for key in sorted(old.keys() | new.keys()):
         a, b = old.get(key, nothing), new.get(key, nothing)

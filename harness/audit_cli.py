@@ -1,6 +1,7 @@
 """``python -m harness audit``: its options, and the run from an app's lock file to a report
-and an exit status like pip-audit's: 0 no known leak hits the pins, 1 one does, 2 bad input,
-3 the harness failed (an exception, or a --verify cell that gave no verdict)."""
+and an exit status of this project's own scheme (pip-audit's differs: it exits 1 for findings
+and for every error): 0 no known leak hits the pins, 1 one does, 2 bad input, 3 the harness
+failed (an exception, or a --verify cell that gave no verdict)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import dataclasses
 import datetime
 import os
 import platform
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -31,7 +33,12 @@ OK, HIT, BAD_INPUT, HARNESS_FAILED = 0, 1, 2, 3
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     source = p.add_mutually_exclusive_group()
-    source.add_argument("-r", "--requirement", help="a pinned requirements file")
+    source.add_argument(
+        "-r",
+        "--requirement",
+        action="append",
+        help="a pinned requirements file (repeatable: the pins of all of them are audited)",
+    )
     source.add_argument("--lock", help="uv.lock, pylock.toml, poetry.lock (or requirements)")
     source.add_argument(
         "--python-env", help="audit the distributions installed in this environment or interpreter"
@@ -79,21 +86,27 @@ def _shown(base: Path, path: Path) -> Path:
 def _read(args: argparse.Namespace, base: Path) -> Locked:
     if args.python_env:
         return lockfiles.environment(_full(base, args.python_env))
-    given = args.requirement or args.lock
-    if not given:
+    if args.requirement:
+        locked = lockfiles.read_all([_full(base, g) for g in args.requirement], "requirements")
+    elif args.lock:
+        locked = lockfiles.read(_full(base, args.lock))
+    else:
         raise LockError("nothing to audit: give -r requirements.txt, --lock FILE or --python-env")
-    path = _full(base, given)
-    locked = lockfiles.read(path, "requirements" if args.requirement else None)
+    assert locked.path is not None
     pins = tuple(dataclasses.replace(p, path=_shown(base, p.path)) for p in locked.pins if p.path)
-    return dataclasses.replace(locked, path=_shown(base, path), pins=pins)
+    return dataclasses.replace(locked, path=_shown(base, locked.path), pins=pins)
 
 
 def _pythons(args: argparse.Namespace, locked: Locked) -> list[str]:
+    """The Pythons to audit for, each 3.X (read as the one installed here, else 3.X.0) or
+    3.X.Y."""
+    for given in args.python or ():
+        if not re.fullmatch(r"3\.[0-9]+(\.[0-9]+)?", given):
+            raise LockError(f"--python {given!r}: expected a Python such as 3.11 or 3.11.7")
     if locked.python:
-        short = ".".join(locked.python.split(".")[:2])
-        if args.python and args.python != [short]:
+        if args.python and args.python not in ([locked.python], [audit.line_of(locked.python)]):
             raise LockError(f"--python-env runs Python {locked.python}; drop --python")
-        return [short]
+        return [locked.python]
     if args.python:
         return sorted(set(args.python), key=python_key)
     here = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -229,7 +242,7 @@ def run(args: argparse.Namespace) -> int:
         return BAD_INPUT
     except KeyboardInterrupt:
         raise
-    except Exception:  # noqa: BLE001  the harness failed, not the input: exit 3 like pip-audit's tooling
+    except Exception:  # noqa: BLE001  the harness failed, not the input: exit 3
         traceback.print_exc()
         print("error: the audit failed (a harness fault, not your input)", file=sys.stderr)
         return HARNESS_FAILED

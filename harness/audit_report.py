@@ -11,11 +11,12 @@ from typing import Any
 
 import jsonschema
 
-from . import results
-from .audit import Change, Finding
+from . import interpreters, results
+from .answer import Known
+from .audit import Change, CheckAnswer, Finding
 from .audit_ignore import Ignore, active
 from .lockfiles import Locked
-from .metadata import FIXES, Case
+from .metadata import ROOT, Case
 from .outcomes import shorten
 
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "audit.schema.json").read_text())
@@ -24,75 +25,63 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL = "leak-corpus-audit"
 
 
-def workaround_section(case: Case) -> str | None:
-    """The workaround's section of ``fixes/<id>/README.md`` (what to do, what it costs)."""
-    readme = FIXES / case.id / "README.md"
-    if not readme.is_file():
-        return None
-    text = readme.read_text(encoding="utf-8")
-    match = re.search(
-        r"^## [^\n]*workaround[^\n]*\n(.*?)(?=^## |\Z)",
-        text,
-        re.MULTILINE | re.DOTALL | re.IGNORECASE,
-    )
-    return match.group(0).strip() if match else None
-
-
-def cost(section: str | None) -> str | None:
-    """What the workaround section says it costs: the paragraph that names its cost, with the
-    list that follows when that paragraph is only a heading ("Costs and limits:")."""
-    if not section:
-        return None
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", section) if p.strip()]
-    for index, paragraph in enumerate(paragraphs):
-        for unit in re.split(r"\n(?=- )", paragraph):
-            if not re.search(r"\bcosts?\b", unit, re.IGNORECASE):
-                continue
-            if unit.endswith(":") and index + 1 < len(paragraphs):
-                unit = f"{unit} {paragraphs[index + 1]}"
-            return shorten(unit.lstrip("- "), 600)
-    return None
-
-
 def _location(finding: Finding) -> dict[str, Any]:
     pin = finding.pin
     return {"path": str(pin.path) if pin.path else None, "line": pin.line or None}
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _check(c: CheckAnswer) -> dict[str, Any]:
+    found = c.found
+    return {
+        "check": c.check,
+        "outcome": str(c.outcome) if c.outcome else None,
+        "known": str(found.known),
+        "how": found.why,
+        "cells": [
+            {"file": cell.file, "variant": cell.variant, "run": cell.run} for cell in found.cells
+        ],
+        "nearest": {
+            "below": found.below.release if found.below else None,
+            "above": found.above.release if found.above else None,
+        },
+        "assumptions": found.assumptions if found.known == Known.SIMULATED else None,
+        "why": c.why,
+        "clean_from": c.clean_from,
+    }
+
+
 def _finding(finding: Finding, ignores: list[Ignore], today: datetime.date) -> dict[str, Any]:
     case = finding.case
-    section = workaround_section(case)
     ignore = active(ignores, case.id, today)
+    patches = sorted({_shown(v.patch) for v in case.variants.values() if v.patch is not None})
     return {
         "case": case.id,
         "title": case.title,
         "issue": case.issue,
         "package": case.package,
-        "version": finding.pin.version,
+        "version": finding.pin.version or "unknown",
         "python": finding.python,
+        "python_full": finding.python_full,
         "platform": finding.platform,
         "location": _location(finding),
         "status": str(finding.status),
         "note": finding.answer.note,
-        "checks": [
-            {
-                "check": c.check,
-                "outcome": str(c.outcome) if c.outcome else None,
-                "why": c.why,
-                "clean_from": c.clean_from,
-            }
-            for c in finding.answer.checks
-        ],
+        "checks": [_check(c) for c in finding.answer.checks],
         "first_clean_on_line": finding.first_clean_on_line,
         "first_clean": finding.first_clean,
         "fix": case.fix,
+        "patches": patches,
         "workaround": (
             {
-                "file": f"fixes/{case.id}/README.md",
-                "text": section,
-                "cost": cost(section),
+                "file": _shown(case.workaround.file),
+                "summary": case.workaround.summary,
+                "cost": case.workaround.cost,
             }
-            if section
+            if case.workaround
             else None
         ),
         "ignored": {"reason": ignore.reason, "expires": _day(ignore.expires)} if ignore else None,
@@ -131,6 +120,7 @@ def document(
             "notes": list(locked.notes),
         },
         "pythons": pythons,
+        "read_as": {p: interpreters.full_version(p) for p in pythons},
         "platform": platform,
         "findings": [_finding(f, ignores, today) for f in findings],
         "not_pinned": sorted(f"{c.id} ({c.package})" for c in cases if c.id not in pinned),
@@ -149,6 +139,13 @@ def document(
         "exit_status": None,
     }
     return doc
+
+
+def _pythons(doc: dict[str, Any]) -> str:
+    """ "3.11 (read as 3.11.7)": an X.Y says the patch level it stands for."""
+    return ", ".join(
+        p if p == full else f"{p} (read as {full})" for p, full in doc["read_as"].items()
+    )
 
 
 def upgrade_part(package: str, old: str | None, new: str, changes: list[Change]) -> dict[str, Any]:
@@ -188,32 +185,31 @@ def _where(f: dict[str, Any]) -> str:
 
 
 def _clean(f: dict[str, Any]) -> str:
-    if f["status"] == "not-affected":
+    """Only an affected pin is shown an upgrade."""
+    if f["status"] != "affected":
         return "-"
     return f"{f['first_clean_on_line'] or 'none'} / {f['first_clean'] or 'none'}"
 
 
 def _check_lines(f: dict[str, Any]) -> list[str]:
+    """Per check: the outcome, how it is known (measured, inferred, simulated, not run) and
+    the upstream fact of its rule."""
     lines = []
     for c in f["checks"]:
-        if c["outcome"] is None:
-            lines.append(f"{c['check']}: unknown: no rule of the case covers this release")
-        else:
-            since = ""
-            if c["outcome"] == "leak":
-                since = (
-                    f" (gone from {c['clean_from']})"
-                    if c["clean_from"]
-                    else " (no release ends it)"
-                )
-            lines.append(f"{c['check']}: {c['outcome']}{since}: {c['why']}")
+        since = ""
+        if c["outcome"] == "leak":
+            since = (
+                f" (gone from {c['clean_from']})" if c["clean_from"] else " (no release ends it)"
+            )
+        why = f"; {c['why']}" if c["why"] and c["known"] in ("measured", "simulated") else ""
+        lines.append(f"{c['check']}: {c['outcome'] or 'unknown'}{since}: {c['how']}{why}")
     return lines
 
 
 def table(doc: dict[str, Any]) -> str:
     """The terminal report."""
     source = f"{doc['input']['path'] or 'an environment'} ({doc['input']['format']})"
-    out = [f"audit of {source}, Python {', '.join(doc['pythons'])} on {doc['platform']}", ""]
+    out = [f"audit of {source}, Python {_pythons(doc)} on {doc['platform']}", ""]
     head = ("case", "pin", "python", "status", "first clean (line / overall)", "where")
     rows = [
         (
@@ -235,13 +231,13 @@ def table(doc: dict[str, Any]) -> str:
         if f["note"]:
             out.append(f"    {f['note']}")
         out += [f"    {shorten(line, 200)}" for line in _check_lines(f)]
-        if f["status"] != "not-affected":
+        if f["status"] == "affected":
+            out.append(f"    fix upstream: {shorten(f['fix'], 200)}")
             if f["workaround"]:
-                out.append(f"    workaround: {f['workaround']['file']}")
-                if f["workaround"]["cost"]:
-                    out.append(f"      {shorten(f['workaround']['cost'], 200)}")
-            if f["ignored"]:
-                out.append(f"    ignored: {f['ignored']['reason']}")
+                out.append(f"    workaround: {shorten(f['workaround']['summary'], 200)}")
+                out.append(f"      cost: {shorten(f['workaround']['cost'], 200)}")
+        if f["status"] != "not-affected" and f["ignored"]:
+            out.append(f"    ignored: {f['ignored']['reason']}")
     if not doc["findings"]:
         out.append("(no case's package is pinned)")
     out += _tail_lines(doc)
@@ -302,7 +298,7 @@ def markdown(doc: dict[str, Any]) -> str:
         "## Leak audit",
         "",
         f"`{doc['input']['path'] or 'environment'}` ({doc['input']['format']}), Python "
-        f"{', '.join(doc['pythons'])} on {doc['platform']}: "
+        f"{_pythons(doc)} on {doc['platform']}: "
         + (f"**{n} known leak(s) hit your pins**" if n else "no known leak hits your pins"),
         "",
         "| case | pin | Python | status | first clean (line / overall) | where |",
@@ -315,15 +311,17 @@ def markdown(doc: dict[str, Any]) -> str:
             f"| {status} | {_clean(f)} | `{_where(f)}` |"
         )
     for f in doc["findings"]:
-        if f["status"] == "not-affected":
+        if f["status"] == "not-affected" and not f["note"]:
             continue
         out += ["", f"### {f['case']} on {f['package']} {f['version']}, Python {f['python']}", ""]
+        if f["note"]:
+            out.append(f"- {f['note']}")
         out += [f"- {line}" for line in _check_lines(f)]
-        out.append(f"- fix upstream: {f['fix']}")
-        if f["workaround"]:
-            out.append(
-                f"- workaround: `{f['workaround']['file']}`: {f['workaround']['cost'] or ''}"
-            )
+        if f["status"] == "affected":
+            out.append(f"- fix upstream: {f['fix']}")
+            if f["workaround"]:
+                w = f["workaround"]
+                out.append(f"- workaround (`{w['file']}`): {w['summary']} Cost: {w['cost']}")
         if f["ignored"]:
             out.append(f"- ignored: {f['ignored']['reason']}")
     tail = _tail_lines(doc)
@@ -336,7 +334,7 @@ def _help(f: dict[str, Any]) -> str:
     parts = [f"Fix upstream: {f['fix']}"]
     if f["workaround"]:
         parts.append(f"Workaround, from {f['workaround']['file']} of the leak corpus:")
-        parts.append(f["workaround"]["text"])
+        parts.append(f"{f['workaround']['summary']} Cost: {f['workaround']['cost']}")
     else:
         parts.append("No app-level workaround is known.")
     parts.append(f"Upstream issue: {f['issue']}")

@@ -1,9 +1,9 @@
 """``audit --verify``: the checks that the static audit says leak, run on the app's own pins.
 
 For each affected pin (not ignored) and each of its leaking checks that can run on this OS,
-two cells: the plain release (as the plain variant whose rule answered) and, when the case has
-one, with the app-level workaround. Every cell's environment is built with the app's pins as a
-constraints file, so every distribution it holds that the app pins is at the app's version;
+two cells: the plain release (as a plain variant that runs the check, with its requirements)
+and, when the case has one, with the app-level workaround. Every cell's environment is built
+with the app's pins as a constraints file, so every distribution it holds that the app pins is at the app's version;
 the engine builds each environment once, shares it between the two cells, and runs cells in
 parallel like the matrix.
 """
@@ -22,7 +22,7 @@ from .audit import Finding, Status
 from .audit_ignore import Ignore
 from .engine import Engine
 from .lockfiles import Locked
-from .metadata import Variant
+from .metadata import Case, Variant
 
 PLAIN, WORKAROUND = "plain", "workaround"
 
@@ -37,7 +37,9 @@ class Job:
 def constraints(locked: Locked, python: str, folder: Path) -> Path:
     """The app's pins for this Python on this OS as a constraints file."""
     pins = locked.pins_for(python, plan.PLATFORM).values()
-    return venvs.constraints_file([f"{pin.name}=={pin.version}" for pin in pins], folder)
+    return venvs.constraints_file(
+        [f"{pin.name}=={pin.version}" for pin in pins if pin.version is not None], folder
+    )
 
 
 def _workaround(finding: Finding) -> Variant | None:
@@ -45,6 +47,16 @@ def _workaround(finding: Finding) -> Variant | None:
         (v for v in finding.case.variants.values() if v.workaround is not None and v.patch is None),
         None,
     )
+
+
+def _plain(case: Case, check: str) -> Variant | None:
+    """The case's plain variant that runs this check ("affected" first): a verify cell takes
+    its requirements."""
+    plain = sorted(
+        (v for v in case.variants.values() if v.plain and (v.checks is None or check in v.checks)),
+        key=lambda v: v.name != "affected",
+    )
+    return plain[0] if plain else None
 
 
 def jobs(
@@ -65,9 +77,9 @@ def jobs(
         workaround = _workaround(finding)
         for answer in finding.answer.checks:
             check = case.checks[answer.check]
-            if not answer.leaks or answer.variant is None:
+            if not answer.leaks:
                 continue
-            plain = case.variants.get(answer.variant)
+            plain = _plain(case, answer.check)
             variants = [(PLAIN, plain)] if plain else []
             if workaround is not None:
                 variants.append((WORKAROUND, workaround))

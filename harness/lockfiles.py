@@ -22,8 +22,9 @@ from packaging.markers import InvalidMarker, Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
-from . import interpreters
+from . import interpreters, references
 from .metadata import tomllib
 
 FORMATS = ("requirements", "uv.lock", "pylock.toml", "poetry.lock", "environment")
@@ -40,10 +41,12 @@ class LockError(ValueError):
 @dataclass(frozen=True)
 class Pin:
     name: str  # canonical
-    version: str
+    version: str | None  # None: a direct reference that declares no version (see unknown)
     path: Path | None  # None: read from an environment
     line: int  # 1-based; 0 when there is no line
     marker: Marker | None = None
+    reference: str | None = None  # an editable, VCS or URL requirement, as written
+    unknown: str = ""  # why no version could be read from the reference
 
     @property
     def where(self) -> str:
@@ -126,26 +129,64 @@ def detect(path: Path) -> str:
     )
 
 
-def read(path: Path, fmt: str | None = None) -> Locked:
-    """The pins of a lock file or pinned requirements file."""
+def _text(path: Path) -> str:
+    """A file's text; a missing, binary or empty file is bad input naming it."""
     if not path.is_file():
         raise LockError(f"{path}: no such file")
+    raw = path.read_bytes()
+    if b"\0" in raw:
+        raise LockError(f"{path}: a binary file, not a lock or requirements file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LockError(f"{path}: not a text file ({exc})") from None
+    if not text.strip():
+        raise LockError(f"{path}: empty: nothing to audit")
+    return text
+
+
+def read(path: Path, fmt: str | None = None) -> Locked:
+    """The pins of a lock file or pinned requirements file."""
+    return read_all([path], fmt)
+
+
+def read_all(paths: list[Path], fmt: str | None = None) -> Locked:
+    """The pins of one lock file, or of several requirements files merged (``-r a -r b``);
+    a package pinned to two versions without markers is bad input."""
+    for path in paths:
+        _text(path)
+    path = paths[0]
     fmt = fmt or detect(path)
-    if fmt == "requirements":
+    if fmt == "requirements" or len(paths) > 1:
         notes: list[str] = []
-        pins = _requirements(path, set(), notes)
-        return Locked(path, fmt, tuple(pins), notes=tuple(notes))
+        seen: set[Path] = set()
+        pins = [pin for each in paths for pin in _requirements(each, seen, notes)]
+        _no_conflicts(pins)
+        if len(paths) > 1:
+            notes.append(f"pins merged from {', '.join(str(p) for p in paths)}")
+        return Locked(path, "requirements", tuple(pins), notes=tuple(notes))
     data = _toml(path)
     reader = {"uv.lock": _uv, "pylock.toml": _pylock, "poetry.lock": _poetry}[fmt]
     pins, requires = reader(path, data)
     return Locked(path, fmt, tuple(pins), requires)
 
 
+def _no_conflicts(pins: list[Pin]) -> None:
+    first: dict[str, Pin] = {}
+    for pin in pins:
+        if pin.marker is not None or pin.version is None:
+            continue
+        other = first.setdefault(pin.name, pin)
+        if other.version is not None and Version(other.version) != Version(pin.version):
+            raise LockError(
+                f"{pin.where}: {pin.name} is pinned to {pin.version} here and to "
+                f"{other.version} at {other.where}"
+            )
+
+
 def _toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise LockError(f"{path}: not a text file ({exc})") from None
+        return tomllib.loads(_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise LockError(f"{path}: not valid TOML: {exc}") from None
 
@@ -178,9 +219,14 @@ def _how_to_pin(name: str) -> str:
 
 
 def _requirements(path: Path, seen: set[Path], notes: list[str]) -> list[Pin]:
+    if path.resolve() in seen:
+        return []
     seen.add(path.resolve())
     pins: list[Pin] = []
-    for number, line in _logical_lines(path.read_text(encoding="utf-8")):
+    lines = _logical_lines(_text(path))
+    if not lines:
+        raise LockError(f"{path}: empty: only comments, no requirement")
+    for number, line in lines:
         where = f"{path}:{number}"
         option = re.match(r"(-r|--requirement)(\s+|=)(\S+)", line)
         if option:
@@ -190,8 +236,16 @@ def _requirements(path: Path, seen: set[Path], notes: list[str]) -> list[Pin]:
                     raise LockError(f"{where}: included file {option.group(3)} does not exist")
                 pins += _requirements(included, seen, notes)
             continue
-        if line.startswith(("-e", "--editable")):
-            notes.append(f"{where}: {line!r} skipped: an editable install (the app itself?)")
+        editable = re.match(r"(-e|--editable)(\s+|=)(\S+)", line)
+        if editable:
+            pin = _reference(editable.group(3), None, path, number)
+            if pin is None:
+                notes.append(
+                    f"{where}: {line!r} skipped: an editable install that names no package "
+                    f"(the app itself?)"
+                )
+            else:
+                pins.append(pin)
             continue
         if line.startswith("-"):
             continue  # --index-url, --hash on its own line, -c: no pin here
@@ -199,18 +253,31 @@ def _requirements(path: Path, seen: set[Path], notes: list[str]) -> list[Pin]:
         try:
             requirement = Requirement(text)
         except InvalidRequirement as exc:
+            if references.is_reference(text):
+                pin = _reference(text, None, path, number)
+                if pin is not None:
+                    pins.append(pin)
+                    continue
             raise LockError(f"{where}: {text!r} is not a requirement ({exc})") from None
         pins.append(_pinned(requirement, path, number))
     return pins
 
 
+def _reference(text: str, name: str | None, path: Path, line: int) -> Pin | None:
+    """A pin from an editable, VCS or URL reference, by the version it declares (None in the
+    pin, with the reason, when it declares none); None when it names no package."""
+    found, version, reason = references.declared(text, name)
+    if found is None:
+        return None
+    return Pin(found, version, path, line, reference=text, unknown=reason)
+
+
 def _pinned(requirement: Requirement, path: Path, line: int) -> Pin:
     where = f"{path}:{line}"
     if requirement.url:
-        raise LockError(
-            f"{where}: {requirement.name} @ {requirement.url} is a direct reference, not a "
-            f"release; {_how_to_pin(requirement.name)}"
-        )
+        found = _reference(requirement.url, requirement.name, path, line)
+        assert found is not None  # the requirement names its package
+        return dataclasses.replace(found, marker=requirement.marker)
     exact = [s for s in requirement.specifier if s.operator in ("==", "===")]
     if len(exact) != 1 or "*" in exact[0].version:
         raise LockError(

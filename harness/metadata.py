@@ -57,6 +57,7 @@ class Check:
     exit_codes: tuple[int, ...]
     platforms: tuple[str, ...] | None
     env: dict[str, str]
+    assumptions: str | None = None  # simulated evidence: where its assumptions are written
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ class Variant:
     checks: tuple[str, ...] | None
     description: str
 
+    @property
+    def plain(self) -> bool:
+        """It runs the upstream release as it is: no patch, no workaround."""
+        return self.patch is None and self.workaround is None
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -79,6 +85,15 @@ class Rule:
     upstream: SpecifierSet | None = None
     python: SpecifierSet | None = None
     platforms: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Workaround:
+    """What an app can do on an affected release (``fixes/<id>/<file>``) and what it costs."""
+
+    file: Path
+    summary: str
+    cost: str
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,7 @@ class Case:
     first_affected: str | None = None
     aliases: tuple[str, ...] = ()
     claims: tuple[Claim, ...] = ()
+    workaround: Workaround | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -178,7 +194,23 @@ def _check(path: Path, name: str, raw: dict[str, Any]) -> Check:
         exit_codes=tuple(raw.get("exit_codes", (0,))),
         platforms=tuple(raw["platforms"]) if "platforms" in raw else None,
         env=dict(raw.get("env", {})),
+        assumptions=_assumptions(path, where, raw),
     )
+
+
+def _assumptions(path: Path, where: str, raw: dict[str, Any]) -> str | None:
+    """A simulated check names the file (from the repository root) that states what its
+    doubles assume about the platform they stand in for."""
+    if raw.get("evidence", "native") != "simulated":
+        if "assumptions" in raw:
+            raise _error(path, f"{where}.assumptions", "only a simulated check has assumptions")
+        return None
+    if "assumptions" not in raw:
+        raise _error(
+            path, f"{where}.assumptions", "a simulated check names the file of its assumptions"
+        )
+    _file(path, f"{where}.assumptions", ROOT, raw["assumptions"])
+    return str(raw["assumptions"])
 
 
 def _variant(
@@ -212,12 +244,34 @@ def _variant(
     )
 
 
-def _rule(path: Path, index: int, raw: dict[str, Any], case_raw: dict[str, Any]) -> Rule:
+def _rule(
+    path: Path,
+    index: int,
+    raw: dict[str, Any],
+    checks: dict[str, Check],
+    variants: dict[str, Variant],
+) -> Rule:
     where = f"expect.{index}"
-    for key, known in (("variants", case_raw["variants"]), ("checks", case_raw["checks"])):
-        for name in raw.get(key, ()):
-            if name not in known:
-                raise _error(path, f"{where}.{key}", f"no {key[:-1]} named {name!r}")
+    for name in raw.get("checks", ()):
+        if name not in checks:
+            raise _error(path, f"{where}.checks", f"no check named {name!r}")
+    for name in raw.get("variants", ()):
+        if name not in variants:
+            raise _error(path, f"{where}.variants", f"no variant named {name!r}")
+        if variants[name].plain:
+            raise _error(
+                path,
+                f"{where}.variants",
+                f"{name!r} runs the plain release (no patch, no workaround): its rule is chosen "
+                f"by release, Python and OS, so name no plain variant and state upstream instead",
+            )
+    if "variants" not in raw and "upstream" not in raw:
+        raise _error(
+            path,
+            f"{where}.upstream",
+            "a rule for the plain release states the releases it holds for "
+            '(upstream = "PEP 440 specifier")',
+        )
     return Rule(
         outcome=raw["outcome"],
         why=raw["why"],
@@ -227,6 +281,20 @@ def _rule(path: Path, index: int, raw: dict[str, Any], case_raw: dict[str, Any])
         python=_specifier(path, f"{where}.python", raw.get("python")),
         platforms=tuple(raw["platforms"]) if "platforms" in raw else None,
     )
+
+
+def _workaround(path: Path, case_id: str, raw: dict[str, Any]) -> Workaround | None:
+    """The ``[workaround]`` table: required when a variant runs a workaround, and then of
+    that variant's file."""
+    files = {v["workaround"] for v in raw["variants"].values() if "workaround" in v}
+    entry = raw.get("workaround")
+    if entry is None:
+        if files:
+            raise _error(path, "workaround", "a case with a workaround variant describes it")
+        return None
+    if entry["file"] not in files:
+        raise _error(path, "workaround.file", f"{entry['file']!r} is no workaround variant's file")
+    return Workaround(FIXES / case_id / entry["file"], entry["summary"], entry["cost"])
 
 
 def _claim(path: Path, index: int, raw: dict[str, Any], case_raw: dict[str, Any]) -> Claim:
@@ -269,6 +337,10 @@ def load(path: Path) -> Case:
                 path, key, "figures ({cells:...}) are rendered only in finding and claims evidence"
             )
     checks = {name: _check(path, name, entry) for name, entry in raw["checks"].items()}
+    variants = {
+        name: _variant(path, raw["id"], name, entry, checks)
+        for name, entry in raw["variants"].items()
+    }
     return Case(
         id=raw["id"],
         path=path.parent,
@@ -282,16 +354,16 @@ def load(path: Path) -> Case:
         platforms=tuple(raw["platforms"]),
         notes=raw["notes"],
         checks=checks,
-        variants={
-            name: _variant(path, raw["id"], name, entry, checks)
-            for name, entry in raw["variants"].items()
-        },
-        expect=tuple(_rule(path, i, entry, raw) for i, entry in enumerate(raw["expect"])),
+        variants=variants,
+        expect=tuple(
+            _rule(path, i, entry, checks, variants) for i, entry in enumerate(raw["expect"])
+        ),
         first_fixed=raw.get("first_fixed"),
         last_affected=raw.get("last_affected"),
         first_affected=raw.get("first_affected"),
         aliases=tuple(raw.get("aliases", ())),
         claims=tuple(_claim(path, i, c, raw) for i, c in enumerate(raw.get("claims", ()))),
+        workaround=_workaround(path, raw["id"], raw),
         raw=raw,
     )
 

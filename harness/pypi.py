@@ -123,12 +123,14 @@ def releases(package: str, cache_dir: Path | None = None) -> dict[str, Release]:
 
 
 def release(package: str, version: str, cache_dir: Path | None = None) -> Release:
-    """The release ``version`` of package, or a ReleaseError that says what exists."""
+    """The release ``version`` of package, or a ReleaseError that says what exists. Versions
+    compare as PEP 440 says: "5.3.0" is the release 5.3, "2.13" is 2.13.0."""
     known = releases(package, cache_dir)
     try:
-        found = known.get(str(Version(version)))
+        wanted = Version(version)
     except InvalidVersion:
-        found = None
+        wanted = None
+    found = next((r for r in known.values() if r.version == wanted), None)
     if found is None:
         newest = max(
             (r.version for r in known.values() if not r.version.is_prerelease), default=None

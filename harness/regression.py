@@ -154,9 +154,9 @@ def classify(
         FIXED_UPSTREAM,
         cell,
         base,
-        f"{where}: clean now, leaked with {was}{cause}. If upstream fixed it, update the "
-        f"expectation of the '{cell['variant']}' variant in cases/{cell['case']}/"
-        f"case.toml (it says: {cell['expected_why']})",
+        f"{where}: clean now, leaked with {was}{cause}. If upstream fixed it, give the releases "
+        f"from {release} a rule of their own in cases/{cell['case']}/case.toml (the rule that "
+        f"covers {release} says: {cell['expected_why']})",
     )
 
 

@@ -3,15 +3,15 @@ Release lists come from tests/fake_pypi.py (offline), and once from PyPI itself.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
-from harness import audit, metadata, pypi
+from harness import answer as answers
+from harness import audit, interpreters, metadata, pypi
 from harness.audit import Status
 from harness.lockfiles import Locked, LockError, Pin
-from harness.metadata import ROOT, Rule
+from harness.metadata import ROOT
 from harness.outcomes import Outcome
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 from tests.test_metadata import write_case
@@ -19,18 +19,6 @@ from tests.test_metadata import write_case
 pytestmark = pytest.mark.usefixtures("offline_pypi")
 CACHE = ROOT / ".nox" / "pypi"
 PYPI_RELEASES = pypi.releases  # the real one, before the fixture replaces it
-
-
-def answers(case_id: str, version: str, python: str = "3.11", platform: str = "linux"):
-    found = audit.answer(metadata.load_case(case_id), version, python, platform)
-    return found.status, {c.check: c.outcome for c in found.checks}
-
-
-def test_a_pin_before_the_fix_is_affected_with_the_fact_behind_it() -> None:
-    found = audit.answer(metadata.load_case("nicegui-4592"), "2.15.0", "3.11", "linux")
-    assert found.status == Status.AFFECTED
-    reset = next(c for c in found.checks if c.check == "reset")
-    assert reset.outcome == Outcome.LEAK and "#4592" in reset.why
 
 
 # A synthetic case on a package tests/fake_pypi.py knows (werkzeug 3.0.6 and 3.1.9): each
@@ -94,55 +82,109 @@ def synthetic(tmp_path: Path, rules: dict[str, tuple[str | None, str | None]]) -
     return metadata.load(write_case(tmp_path, text))
 
 
+def ask(case: metadata.Case, version: str, cells: tuple = ()) -> audit.CaseAnswer:
+    return audit.ask(case, version, "3.11.7", "linux", answers.Cells(cells))
+
+
 def test_a_check_no_rule_covers_is_unknown_never_dropped(tmp_path: Path) -> None:
     # No rule covers "starts" on 3.0.6 and no check leaks there: unknown, not not-affected.
     quiet = {check: ("clean", "clean") for check in RULES}
-    found = audit.answer(
-        synthetic(tmp_path, {**quiet, "starts": (None, "leak")}), "3.0.6", "3.11", "linux"
-    )
+    found = ask(synthetic(tmp_path, {**quiet, "starts": (None, "leak")}), "3.0.6")
     checks = {c.check: c.outcome for c in found.checks}
     assert found.status == Status.UNKNOWN and "starts" in checks and checks["starts"] is None
     # A leak elsewhere makes the case affected; the uncovered check is still listed.
-    found = audit.answer(
-        synthetic(tmp_path, {**RULES, "starts": (None, "leak")}), "3.0.6", "3.11", "linux"
-    )
+    found = ask(synthetic(tmp_path, {**RULES, "starts": (None, "leak")}), "3.0.6")
     checks = {c.check: c.outcome for c in found.checks}
     assert found.status == Status.AFFECTED and "starts" in checks and checks["starts"] is None
 
 
-def test_absent_when_every_rule_says_absent() -> None:
-    case = metadata.load_case("werkzeug-3039")
-    case = dataclasses.replace(case, expect=(Rule(outcome="absent", why="no such code"),))
-    assert audit.answer(case, "3.1.9", "3.11", "linux").status == Status.ABSENT
+def test_absent_when_every_answer_says_absent(tmp_path: Path) -> None:
+    case = synthetic(tmp_path, {check: ("absent", "absent") for check in RULES})
+    assert ask(case, "3.1.9").status == Status.ABSENT
 
 
-def test_rules_about_our_patch_or_the_workaround_never_answer_for_a_pin() -> None:
-    # nicegui-4109's first rule says "patched: clean" for every check; werkzeug-3039 has a
-    # "workaround: clean" rule. A plain release must be judged by the other rules.
-    assert answers("nicegui-4109", "2.11.0")[1]["owners"] == Outcome.LEAK
-    # werkzeug-3039's werkzeug and flask checks: "affected, latest: leak" answers, not the
-    # workaround's or our patch's "clean".
-    status, checks = answers("werkzeug-3039", "3.1.9")
-    assert status == Status.AFFECTED and checks["werkzeug"] == checks["flask"] == Outcome.LEAK
+def _cell(check: str, release: str, outcome: Outcome) -> answers.Cell:
+    return answers.Cell(
+        "demo-1", check, "affected", release, "3.11.7", "linux", outcome, "", "f.json", "run"
+    )
 
 
-def test_python_and_os_decide() -> None:
-    assert answers("nicegui-4592", "2.20.0", "3.10")[1]["teardown"] == Outcome.LEAK
-    assert answers("nicegui-4592", "2.20.0", "3.11")[1]["teardown"] == Outcome.CLEAN
-    status, checks = answers("pywebview-1554", "5.3.2", platform="linux")
-    assert status == Status.NOT_AFFECTED and not checks
-    status, checks = answers("pywebview-1554", "5.2", platform="win32")
-    assert checks["folder"] == Outcome.CLEAN and checks["warning"] == Outcome.LEAK
+def test_a_committed_cell_answers_before_the_rule(tmp_path: Path) -> None:
+    # The rules say every check is clean on 3.1.9; a cell there that leaks, or gave no verdict,
+    # is what the pin is told.
+    case = synthetic(tmp_path, {check: ("clean", "clean") for check in RULES})
+    assert ask(case, "3.1.9").status == Status.NOT_AFFECTED
+    assert ask(case, "3.1.9", (_cell("same", "3.1.9", Outcome.LEAK),)).status == Status.AFFECTED
+    assert ask(case, "3.1.9", (_cell("same", "3.1.9", Outcome.ERROR),)).status == Status.UNKNOWN
 
 
-@pytest.mark.parametrize(
-    "python, on_line, overall", [("3.10", None, "3.17.0"), ("3.11", "2.16.0", "2.16.0")]
-)
-def test_first_clean_release_on_the_line_and_overall(
-    python: str, on_line: str | None, overall: str
+def test_a_case_of_other_oses_is_not_affected_and_says_so(tmp_path: Path) -> None:
+    found = audit.ask(synthetic(tmp_path, RULES), "3.0.6", "3.11.7", "win32", answers.Cells())
+    assert found.status == Status.NOT_AFFECTED and not found.checks
+    assert found.note == "the leak exists on linux only, not on win32"
+
+
+def test_first_clean_release_on_the_line_and_overall(tmp_path: Path) -> None:
+    case = synthetic(
+        tmp_path, {**{c: ("clean", "clean") for c in RULES}, "gone": ("leak", "clean")}
+    )
+    assert audit.first_clean(case, "3.0.6", "3.11.7", "linux", answers.Cells(), CACHE) == (
+        "3.1.9",
+        "3.1.9",
+    )
+    # A cell of 3.1.9 that still leaks outweighs the rule: no clean release is known.
+    leaks = answers.Cells([_cell("gone", "3.1.9", Outcome.LEAK)])
+    assert audit.first_clean(case, "3.0.6", "3.11.7", "linux", leaks, CACHE) == (None, None)
+
+
+def test_only_an_affected_pin_is_shown_an_upgrade(tmp_path: Path) -> None:
+    case = synthetic(tmp_path, {**{c: ("absent", "clean") for c in RULES}})
+    [absent] = audit.audit(
+        _locked("3.0.6", "werkzeug"), ["3.11.7"], "linux", [case], CACHE, answers.Cells()
+    )
+    assert absent.status == Status.ABSENT
+    assert (absent.first_clean_on_line, absent.first_clean) == (None, None)
+    case = synthetic(
+        tmp_path, {**{c: ("absent", "clean") for c in RULES}, "gone": ("leak", "clean")}
+    )
+    [hit] = audit.audit(
+        _locked("3.0.6", "werkzeug"), ["3.11.7"], "linux", [case], CACHE, answers.Cells()
+    )
+    assert hit.status == Status.AFFECTED and hit.first_clean == "3.1.9"
+
+
+def test_a_python_line_is_read_at_a_patch_level_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    case = metadata.load_case("nicegui-4592")
-    assert audit.first_clean(case, "2.15.0", python, "linux", CACHE) == (on_line, overall)
+    text = SYNTHETIC + (
+        '\n[[expect]]\nupstream = ">=3"\npython = ">=3.11.5"\noutcome = "leak"\nwhy = "new"\n'
+        '\n[[expect]]\nupstream = ">=3"\noutcome = "clean"\nwhy = "old"\n'
+    )
+    case = metadata.load(write_case(tmp_path, text))
+    monkeypatch.setattr(
+        interpreters, "full_version", lambda p: p if p.count(".") == 2 else p + ".7"
+    )
+    locked = _locked("3.0.6", "werkzeug")
+    [read] = audit.audit(locked, ["3.11"], "linux", [case], CACHE, answers.Cells())
+    assert (read.python, read.python_full, read.status) == ("3.11", "3.11.7", Status.AFFECTED)
+    [given] = audit.audit(locked, ["3.11.0"], "linux", [case], CACHE, answers.Cells())
+    assert (given.python, given.python_full, given.status) == (
+        "3.11",
+        "3.11.0",
+        Status.NOT_AFFECTED,
+    )
+
+
+def test_a_reference_without_a_version_is_unknown_with_its_reason(tmp_path: Path) -> None:
+    path = Path("requirements.txt")
+    pin = Pin("werkzeug", None, path, 3, reference="git+https://x/werkzeug.git", unknown="no tag")
+    locked = Locked(path, "requirements", (pin,))
+    [found] = audit.audit(
+        locked, ["3.11.7"], "linux", [synthetic(tmp_path, RULES)], CACHE, answers.Cells()
+    )
+    assert (
+        found.status == Status.UNKNOWN and found.answer.note == "git+https://x/werkzeug.git: no tag"
+    )
 
 
 def _locked(version: str, package: str = "nicegui") -> Locked:
@@ -152,8 +194,12 @@ def _locked(version: str, package: str = "nicegui") -> Locked:
 
 def test_upgrade_diff_says_what_goes_away_starts_stays_and_changes(tmp_path: Path) -> None:
     case = synthetic(tmp_path, RULES)
-    before = audit.audit(_locked("3.0.6", "werkzeug"), ["3.11"], "linux", [case], CACHE)
-    after = audit.audit(_locked("3.1.9", "werkzeug"), ["3.11"], "linux", [case], CACHE)
+    before = audit.audit(
+        _locked("3.0.6", "werkzeug"), ["3.11"], "linux", [case], CACHE, answers.Cells()
+    )
+    after = audit.audit(
+        _locked("3.1.9", "werkzeug"), ["3.11"], "linux", [case], CACHE, answers.Cells()
+    )
     kinds = {c.check: c.kind for c in audit.upgrade_diff(before, after)}
     assert kinds == {
         "gone": "goes away",
@@ -199,10 +245,12 @@ def test_a_pin_pypi_lacks_and_an_unsupported_python_are_bad_input() -> None:
 def test_first_clean_from_pypi_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pypi, "releases", PYPI_RELEASES)
     case = metadata.load_case("nicegui-4592")
-    assert audit.first_clean(case, "2.15.0", "3.10", "linux", CACHE) == (None, "3.17.0")
-    assert audit.first_clean(case, "2.15.0", "3.11", "linux", CACHE) == ("2.16.0", "2.16.0")
-    case = metadata.load_case("pywebview-1554")
-    assert audit.first_clean(case, "5.3.2", "3.11", "win32", CACHE) == (None, None)
+    cells = answers.committed([case])
+    assert audit.first_clean(case, "2.15.0", "3.10.0", "linux", cells, CACHE) == (None, "3.17.0")
+    assert audit.first_clean(case, "2.15.0", "3.11.7", "linux", cells, CACHE) == (
+        "2.16.0",
+        "2.16.0",
+    )
 
 
 def test_each_leaking_check_says_where_it_ends() -> None:

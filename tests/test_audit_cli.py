@@ -1,10 +1,12 @@
 """``python -m harness audit`` end to end on the example apps' real lock files: the report, the
 SARIF (validated against the SARIF 2.1.0 schema kept in tests/schemas/), the ignore file, the
-upgrade diff, and exit statuses like pip-audit's (0 nothing hits, 1 a leak hits, 2 bad input)."""
+upgrade diff, and the project's own exit statuses (0 nothing hits, 1 a leak hits, 2 bad input,
+3 the harness failed)."""
 
 from __future__ import annotations
 
 import json
+import platform
 import shutil
 import subprocess
 import sys
@@ -126,9 +128,9 @@ def test_table_names_fact_fix_and_workaround(capsys) -> None:
     assert "affected" in row and "none / 3.17.0" in row and "nicegui-affected/uv.lock:" in row
     # nicegui-4592's rules on Python 3.10: reset clean >=2.16.0; teardown leaks on 2.16-2.24 with
     # Python <3.11 and on 3.0-3.16, clean >=3.17.0 (PR #6329).
-    assert "reset: leak (gone from 2.16.0): issue #4592" in out
-    assert "teardown: leak (gone from 3.17.0): #4592" in out
-    assert "workaround: fixes/nicegui-4592" in out
+    assert "reset: leak (gone from 2.16.0): " in out
+    assert "teardown: leak (gone from 3.17.0): " in out
+    assert "fix upstream: " in out and "workaround: " in out and "cost: " in out
 
 
 def test_sarif_validates_and_points_at_the_lock_line(capsys, tmp_path: Path) -> None:
@@ -258,7 +260,7 @@ def test_an_environment_instead_of_a_lock_file(capsys) -> None:
     doc = json.loads(out)
     assert code == 0, err
     assert doc["input"] == {"path": None, "format": "environment", "notes": []}
-    assert doc["pythons"] == [f"{sys.version_info[0]}.{sys.version_info[1]}"]
+    assert doc["pythons"] == [platform.python_version()]
     code, _, err = audit(capsys, "--python-env", sys.executable, "--python", "3.8")
     assert code == 2 and "drop --python" in err
 
@@ -322,3 +324,45 @@ def test_a_python_line_is_read_as_the_interpreter_that_proves_it(
     )
     got, _, err = audit(capsys, "--lock", str(lock), "--python", "3.11")
     assert got == code and message in err, err
+
+
+def _written(tmp_path: Path, name: str, text: str) -> str:
+    (tmp_path / name).write_text(text)
+    return str(tmp_path / name)
+
+
+def test_pins_as_users_write_them_are_audited(capsys, tmp_path: Path) -> None:
+    # 5.3.2 written as 5.3.2.0, Werkzeug capitalised, and two -r files merged.
+    first = _written(tmp_path, "a.txt", "pywebview==5.3.2.0\n")
+    second = _written(tmp_path, "b.txt", "Werkzeug==3.1.9\n")
+    code, out, err = audit(capsys, "-r", first, "-r", second, "--format", "json")
+    assert code == 1, err
+    found = {(f["case"], f["version"]) for f in json.loads(out)["findings"]}
+    assert ("pywebview-ssl-generated-key-left", "5.3.2.0") in found
+    assert ("werkzeug-3039", "3.1.9") in found
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("", "empty"), ("\0\1\2", "a binary file"), ("# nothing\n", "empty")],
+)
+def test_an_empty_or_binary_file_is_bad_input_naming_it(
+    capsys, tmp_path: Path, text: str, message: str
+) -> None:
+    given = _written(tmp_path, "req.txt", text)
+    for option in ("-r", "--lock"):
+        code, _, err = audit(capsys, option, given)
+        assert code == 2 and f"{given}: {message}" in err, err
+
+
+def test_a_python_is_given_at_a_patch_level_or_read_at_one(capsys, tmp_path: Path) -> None:
+    pinned = _written(tmp_path, "req.txt", "werkzeug==3.1.9\n")
+    code, out, err = audit(capsys, "-r", pinned, "--python", "3.11.4", "--format", "json")
+    doc = json.loads(out)
+    assert code == 1, err
+    assert doc["read_as"] == {"3.11.4": "3.11.4"}
+    assert {f["python_full"] for f in doc["findings"]} == {"3.11.4"}
+    code, out, _ = audit(capsys, "-r", pinned, "--python", "3.11")
+    assert f"Python 3.11 (read as {interpreters.full_version('3.11')})" in out
+    code, _, err = audit(capsys, "-r", pinned, "--python", "3.11.x")
+    assert code == 2 and "--python '3.11.x'" in err

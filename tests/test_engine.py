@@ -315,7 +315,7 @@ def test_a_vcs_source_records_the_commit_and_version_it_installed(
 ) -> None:
     installs.update(
         package="Demo",
-        dists={"DEMO": "1.1.dev3", "other": "2"},
+        dists={"DEMO": "1.2.dev3", "other": "2"},
         direct={"url": "https://example.invalid/demo.git", "vcs_info": {"commit_id": "deadbeef"}},
     )
     p = dataclasses.replace(planned(case), upstream=None, source=VCS)
@@ -323,18 +323,18 @@ def test_a_vcs_source_records_the_commit_and_version_it_installed(
     assert record["outcome"] == Outcome.ABSENT, record["reason"]
     assert record["upstream"] == {
         "package": "demo",
-        "version": "1.1.dev3",
+        "version": "1.2.dev3",
         "source": {
             "kind": "vcs",
             "location": "https://example.invalid/demo.git@main",
             "commit": "deadbeef",
             "dirty": None,
-            "declared_version": "1.1.dev3",
+            "declared_version": "1.2.dev3",
         },
     }
     assert record["expected_why"] == (
-        "issue #1 [unreleased vcs https://example.invalid/demo.git@main: the rules are applied "
-        "to the version it declares, 1.1.dev3]"
+        "PR #2 [unreleased vcs https://example.invalid/demo.git@main: the rules are applied "
+        "to the version it declares, 1.2.dev3]"
     )
 
 

@@ -1,6 +1,11 @@
+"""Which rule a cell takes: a plain release's by release, Python and OS; a patch or workaround
+variant's by its name first. Fixture cases only."""
+
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from harness import expectations, metadata
 
@@ -10,6 +15,7 @@ RULES = (
     VALID
     + """
 [[expect]]
+upstream = ">=0"
 python = "<3.11"
 platforms = ["linux"]
 outcome = "leak"
@@ -37,10 +43,23 @@ def test_filters_on_python_and_platform(tmp_path: Path) -> None:
     assert expectations.expected(case, "main", "fixed", "1.1", "3.9.1", "win32") is None
 
 
+def test_a_python_patch_level_decides_a_rule(tmp_path: Path) -> None:
+    case = metadata.load(
+        write_case(
+            tmp_path,
+            VALID.replace(
+                'upstream = ">=1.0,<1.1"', 'upstream = ">=1.0,<1.1"\npython = ">=3.11.5"'
+            ),
+        )
+    )
+    assert expectations.for_release(case, "main", "1.0", "3.11.7", "linux") is not None
+    assert expectations.for_release(case, "main", "1.0", "3.11.0", "linux") is None
+
+
 def test_a_rule_for_other_checks_is_passed_over_for_the_next(tmp_path: Path) -> None:
     text = VALID.replace(
-        '[[expect]]\nvariants = ["affected"]',
-        '[[expect]]\nchecks = ["other"]\nvariants = ["affected"]',
+        '[[expect]]\nupstream = ">=1.0,<1.1"',
+        '[[expect]]\nchecks = ["other"]\nupstream = "<9"',
     ).replace(
         "[checks.main]",
         '[checks.other]\nreproducer = "repro.py"\nprobes = [{ probe = "gc_survivors", label = "o" }]\n\n[checks.main]',
@@ -65,10 +84,10 @@ def test_unreleased_upstream_and_python_versions_match_rules(tmp_path: Path) -> 
 def test_a_rule_for_other_platforms_is_passed_over_for_the_next(tmp_path: Path) -> None:
     text = (
         VALID.replace(
-            '[[expect]]\nvariants = ["affected"]',
-            '[[expect]]\nplatforms = ["win32"]\nvariants = ["affected"]',
+            '[[expect]]\nupstream = ">=1.0,<1.1"',
+            '[[expect]]\nplatforms = ["win32"]\nupstream = ">=1.0,<1.1"',
         )
-        + '\n[[expect]]\noutcome = "leak"\nwhy = "every other platform"\n'
+        + '\n[[expect]]\nupstream = ">=1.0,<1.1"\noutcome = "leak"\nwhy = "every other platform"\n'
     )
     case = metadata.load(write_case(tmp_path, text))
     assert (
@@ -76,3 +95,38 @@ def test_a_rule_for_other_platforms_is_passed_over_for_the_next(tmp_path: Path) 
     )
     rule = expectations.expected(case, "main", "affected", "1.0", "3.12.0", "linux")
     assert rule is not None and rule.why == "every other platform"
+
+
+PATCHED = VALID.replace(
+    "[[expect]]\n",
+    '[variants.patched]\nreleases = ["1.0"]\npatch = "patch.py"\n\n'
+    '[[expect]]\nvariants = ["patched"]\noutcome = "clean"\nwhy = "our patch"\n\n[[expect]]\n',
+    1,
+)
+
+
+@pytest.fixture
+def patched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> metadata.Case:
+    fixes = tmp_path / "fixes"
+    (fixes / "demo-1").mkdir(parents=True)
+    (fixes / "demo-1" / "patch.py").write_text("")
+    monkeypatch.setattr(metadata, "FIXES", fixes)
+    return metadata.load(write_case(tmp_path / "cases", PATCHED))
+
+
+@pytest.mark.parametrize("variant", ["affected", "fixed", "history"])
+def test_a_plain_cell_takes_the_rule_of_its_release_whatever_its_variant_is_called(
+    patched: metadata.Case, variant: str
+) -> None:
+    # "fixed" runs 1.0 here: the rule of 1.0 (leak) answers, not a rule named for a variant.
+    for release, why in (("1.0", "issue #1"), ("1.1", "PR #2")):
+        rule = expectations.expected(patched, "main", variant, release, "3.12.0", "linux")
+        assert rule is not None and rule.why == why
+
+
+def test_a_patched_cell_takes_the_rule_that_names_its_variant_first(
+    patched: metadata.Case,
+) -> None:
+    rule = expectations.expected(patched, "main", "patched", "1.0", "3.12.0", "linux")
+    assert rule is not None and rule.why == "our patch"
+    assert expectations.for_release(patched, "main", "1.0", "3.12.0", "linux").why == "issue #1"

@@ -95,18 +95,18 @@ def test_an_environment_lists_its_distributions() -> None:
             "requirements.txt:1: nicegui==2.* is not a pin",
             id="wildcard",
         ),
+        pytest.param("requirements.txt", "\n  \n", "requirements.txt: empty", id="empty"),
+        pytest.param("uv.lock", "", "uv.lock: empty", id="empty lock"),
+        pytest.param("requirements.txt", "a\0b", "requirements.txt: a binary file", id="binary"),
         pytest.param(
-            "requirements.txt",
-            "# app\n\nnicegui @ https://example.invalid/n.whl\n",
-            "requirements.txt:3: nicegui @ https://example.invalid/n.whl is a direct reference",
-            id="direct reference",
+            "requirements.txt", "\xff\xfe", "requirements.txt: not a text file", id="latin"
         ),
         pytest.param("app.lock", "[tool]\nx = 1\n", "app.lock: unknown lock format", id="format"),
         pytest.param("uv.lock", "version = [\n", "uv.lock: not valid TOML", id="bad TOML"),
     ],
 )
 def test_bad_input_names_file_and_line(tmp_path: Path, name: str, text: str, message: str) -> None:
-    (tmp_path / name).write_text(text)
+    (tmp_path / name).write_bytes(text.encode("latin-1"))
     with pytest.raises(LockError) as caught:
         lockfiles.read(tmp_path / name)
     assert f"{tmp_path}/{message}" in str(caught.value)
@@ -131,5 +131,42 @@ def test_an_editable_line_is_skipped_and_said(tmp_path: Path) -> None:
     locked = lockfiles.read(tmp_path / "requirements.txt")
     assert list(locked.pins_for("3.11", "linux")) == ["werkzeug"]
     assert locked.notes == (
-        f"{tmp_path}/requirements.txt:1: '-e .' skipped: an editable install (the app itself?)",
+        (
+            f"{tmp_path}/requirements.txt:1: '-e .' skipped: an editable install that names no "
+            "package (the app itself?)"
+        ),
     )
+
+
+@pytest.mark.parametrize(
+    "line, version, unknown",
+    [
+        ("-e git+https://example.invalid/nicegui.git@v2.13.0#egg=nicegui", "2.13.0", False),
+        ("--editable=git+https://example.invalid/x.git@main#egg=NiceGUI-2.13", "2.13", False),
+        ("nicegui @ https://example.invalid/nicegui-2.13.0.tar.gz", "2.13.0", False),
+        ("nicegui @ https://example.invalid/nicegui-2.13.0-py3-none-any.whl", "2.13.0", False),
+        ("-e git+https://example.invalid/nicegui.git#egg=nicegui", None, True),
+        ("nicegui @ git+https://example.invalid/nicegui.git@main", None, True),
+    ],
+)
+def test_editable_vcs_and_url_pins_by_the_version_they_declare(
+    tmp_path: Path, line: str, version: str | None, unknown: bool
+) -> None:
+    (tmp_path / "requirements.txt").write_text(f"{line}\n")
+    pin = lockfiles.read(tmp_path / "requirements.txt").pins_for("3.11", "linux")["nicegui"]
+    assert (pin.version, bool(pin.unknown), pin.line) == (version, unknown, 1)
+    assert pin.reference and pin.reference in line
+
+
+def test_repeated_requirements_files_are_merged(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("werkzeug==3.1.9\n")
+    (tmp_path / "b.txt").write_text("\nNiceGUI==2.13\n")
+    locked = lockfiles.read_all([tmp_path / "a.txt", tmp_path / "b.txt"])
+    pins = locked.pins_for("3.11", "linux")
+    assert (pins["werkzeug"].path, pins["nicegui"].path) == (tmp_path / "a.txt", tmp_path / "b.txt")
+    assert (pins["nicegui"].version, pins["nicegui"].line) == ("2.13", 2)
+    (tmp_path / "b.txt").write_text("werkzeug==3.0.6\n")
+    with pytest.raises(LockError, match="b.txt:1: werkzeug is pinned to 3.0.6 here and to 3.1.9"):
+        lockfiles.read_all([tmp_path / "a.txt", tmp_path / "b.txt"])
+    (tmp_path / "b.txt").write_text("werkzeug==3.1.9.0\n")  # the same release, written longer
+    assert len(lockfiles.read_all([tmp_path / "a.txt", tmp_path / "b.txt"]).pins) == 2

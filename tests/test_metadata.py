@@ -34,7 +34,7 @@ releases = ["1.0"]
 releases = ["1.1", "latest"]
 
 [[expect]]
-variants = ["affected"]
+upstream = ">=1.0,<1.1"
 outcome = "leak"
 why = "issue #1"
 
@@ -80,7 +80,25 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         ('label = "owners"', 'lable = "owners"', "checks.main.probes.0"),
         ('releases = ["1.0"]', 'releases = ["one"]', "variants.affected.releases"),
         ('releases = ["1.0"]', 'releases = ["1.0"]\npatch = "patch.py"', "variants.affected.patch"),
-        ('variants = ["affected"]', 'variants = ["afected"]', "expect.0.variants"),
+        ('upstream = ">=1.0,<1.1"', 'variants = ["afected"]', "expect.0.variants"),
+        ('upstream = ">=1.0,<1.1"', 'variants = ["affected"]', "expect.0.variants"),
+        ('upstream = ">=1.0,<1.1"\n', "", "expect.0.upstream"),
+        (
+            'upstream = ">=1.0,<1.1"',
+            'upstream = ">=1.0,<1.1"\nchecks = ["nope"]',
+            "expect.0.checks",
+        ),
+        ("[checks.main]\n", '[checks.main]\nevidence = "simulated"\n', "checks.main.assumptions"),
+        (
+            "[checks.main]\n",
+            '[checks.main]\nassumptions = "README.md"\n',
+            "checks.main.assumptions",
+        ),
+        (
+            "[checks.main]\n",
+            '[checks.main]\nevidence = "simulated"\nassumptions = "nowhere.md"\n',
+            "checks.main.assumptions",
+        ),
         ('upstream = ">=1.1"', 'upstream = "newer"', "expect.1.upstream"),
         ('outcome = "leak"', 'outcome = "leaky"', "expect.0.outcome"),
         ('why = "issue #1"\n', "", "expect.0"),
@@ -111,3 +129,59 @@ def test_a_figure_placeholder_where_nothing_renders_it_is_an_error(
     text = VALID.replace(f'{key} = "', f'{key} = "{{cells:main/affected:recorded.mb max}} ', 1)
     with pytest.raises(MetadataError, match=rf"field {key}: figures .* are rendered only"):
         metadata.load(write_case(tmp_path, text))
+
+
+WORKAROUND = """
+[variants.workaround]
+releases = ["1.0"]
+workaround = "workaround.py"
+"""
+DESCRIBED = """
+[workaround]
+file = "workaround.py"
+summary = "call release()"
+cost = "one lookup per object"
+"""
+
+
+def _with_fixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
+    fixes = tmp_path / "fixes"
+    (fixes / "demo-1").mkdir(parents=True)
+    (fixes / "demo-1" / "workaround.py").write_text("")
+    monkeypatch.setattr(metadata, "FIXES", fixes)
+    return write_case(tmp_path / "cases", text)
+
+
+def test_a_workaround_is_described_with_its_cost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    head, expect = VALID.split("[[expect]]", 1)
+    text = head + WORKAROUND + DESCRIBED + "[[expect]]" + expect
+    case = metadata.load(_with_fixes(tmp_path, monkeypatch, text))
+    assert case.workaround is not None
+    assert (case.workaround.summary, case.workaround.cost) == (
+        "call release()",
+        "one lookup per object",
+    )
+    assert case.workaround.file == tmp_path / "fixes" / "demo-1" / "workaround.py"
+
+
+@pytest.mark.parametrize(
+    "described, field",
+    [("", "workaround"), (DESCRIBED.replace('"workaround.py"', '"other.py"'), "workaround.file")],
+)
+def test_a_workaround_variant_without_its_description_names_the_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, described: str, field: str
+) -> None:
+    head, expect = VALID.split("[[expect]]", 1)
+    path = _with_fixes(tmp_path, monkeypatch, head + WORKAROUND + described + "[[expect]]" + expect)
+    with pytest.raises(MetadataError, match=f"field {field}:"):
+        metadata.load(path)
+
+
+def test_a_simulated_check_names_its_assumptions(tmp_path: Path) -> None:
+    text = VALID.replace(
+        "[checks.main]\n", '[checks.main]\nevidence = "simulated"\nassumptions = "README.md"\n'
+    )
+    case = metadata.load(write_case(tmp_path, text))
+    assert case.checks["main"].assumptions == "README.md"

@@ -49,6 +49,7 @@ notes = "demo"
 reproducer = "repro.py"
 probes = [{ probe = "temp_leftovers" }]
 evidence = "simulated"
+assumptions = "README.md"
 
 [checks.real]
 reproducer = "repro.py"
@@ -58,6 +59,7 @@ probes = [{ probe = "temp_leftovers" }]
 releases = ["1.0"]
 
 [[expect]]
+upstream = ">=1"
 outcome = "leak"
 why = "issue #1"
 

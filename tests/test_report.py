@@ -172,6 +172,7 @@ probes = [{ probe = "temp_leftovers" }]
 releases = ["3.1.9"]
 
 [[expect]]
+upstream = ">=3"
 outcome = "leak"
 why = "w"
 

@@ -26,6 +26,7 @@ notes = "demo"
 reproducer = "repro.py"
 probes = [{ probe = "temp_leftovers" }]
 evidence = "simulated"
+assumptions = "README.md"
 
 [checks.real]
 reproducer = "repro.py"
@@ -35,6 +36,7 @@ probes = [{ probe = "temp_leftovers" }]
 releases = ["1.0"]
 
 [[expect]]
+upstream = ">=1"
 outcome = "leak"
 why = "issue #1"
 
