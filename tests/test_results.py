@@ -190,6 +190,17 @@ def test_a_run_names_thecorpus_commit_and_whether_the_tree_was_dirty(corpus: Pat
     assert results.corpus_commit() == {"commit": head, "dirty": True}
 
 
+def test_the_uncommitted_files_of_the_corpus_are_named(corpus: Path) -> None:
+    _git(corpus, "init", "-q")
+    (corpus / "kept.txt").write_text("x")
+    _git(corpus, "add", "kept.txt")
+    _git(corpus, "commit", "-q", "-m", "first")
+    assert results.uncommitted() == []
+    (corpus / "kept.txt").write_text("changed")
+    (corpus / "new.txt").write_text("x")
+    assert sorted(results.uncommitted()) == ["kept.txt", "new.txt"]
+
+
 def test_a_corpus_outside_git_or_without_git_has_no_commit(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
