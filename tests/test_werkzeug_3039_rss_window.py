@@ -9,9 +9,8 @@ from pathlib import Path
 
 from .conftest import load_module
 
-rss_window = load_module(
-    "rss_window", Path(__file__).resolve().parent.parent / "cases" / "werkzeug-3039" / "rss_window.py"
-)
+CASE = Path(__file__).resolve().parent.parent / "cases" / "werkzeug-3039"
+rss_window = load_module("rss_window", CASE / "rss_window.py")
 MB = 1024 * 1024
 
 
