@@ -20,7 +20,17 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 # --verify's engine (audit_verify, venvs: nox, psutil) is imported only when asked for.
-from . import audit, audit_ignore, audit_report, interpreters, lockfiles, metadata, plan, pypi
+from . import (
+    audit,
+    audit_ignore,
+    audit_report,
+    interpreters,
+    lockfiles,
+    metadata,
+    options,
+    plan,
+    pypi,
+)
 from .lockfiles import Locked, LockError
 from .metadata import MetadataError
 from .outcomes import Outcome, python_key
@@ -65,7 +75,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=os.getcwd(),
         help="folder that relative paths are given from and shown from (default: here)",
     )
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="--verify cells at once")
+    p.add_argument(
+        "--jobs", type=options.jobs, default=os.cpu_count() or 1, help="--verify cells at once"
+    )
     p.add_argument("--envs", default=str(ENVS), help="folder of the cells' environments")
     p.add_argument("--venv-backend", help="nox backend of the cells' environments (default: uv)")
 

@@ -113,7 +113,7 @@ def document(
         "schema": SCHEMA_NAME,
         "schema_version": SCHEMA_VERSION,
         "created": results.now(),
-        "corpus": results._corpus_commit(),
+        "corpus": results.corpus_commit(),
         "input": {
             "path": str(locked.path) if locked.path else None,
             "format": locked.format,

@@ -1,6 +1,7 @@
 """The harness's command line: what the nox sessions call.
 
-    python -m harness all         [--case ID]... [--python X]... [--jobs N] [--save-baseline]
+    python -m harness all         [--case ID]... [--python X]... [--jobs N]
+                                  [--save-baseline [--allow-dirty]]
     python -m harness run         CASE --python X [--variant V] [--check C]
                                   [--upstream PKG==VER] [--json FILE] [--blind PROBE]...
     python -m harness report      [RESULT_FILE ...] [--out DIR] [--check]
@@ -13,10 +14,12 @@
                                   [--upgrade-to PKG==VER]   (exit status: see audit_cli.py)
 
 Exit status: 0 when every cell agrees with its expectation, 1 when one does not, 2 for bad
-input (unknown case, bad metadata, unknown release, unreadable result file), 3 when the
-harness itself failed (the traceback is printed). nox turns every failing session into 1: run
-``.nox/harness/bin/python -m harness ...`` to keep the four apart. ``report`` renders: it exits
-0 once the matrix is written, and 1 for a disagreement only with --check.
+input (unknown case, bad metadata, unknown release, unreadable result file, a --python the
+corpus is not configured for, --jobs below 1, --save-baseline from uncommitted changes without
+--allow-dirty), 3 when the harness itself failed (the traceback is printed). nox turns every
+failing session into 1: run ``.nox/harness/bin/python -m harness ...`` to keep the four
+apart. ``report`` renders: it exits 0 once the matrix is written, and 1 for a disagreement only
+with --check.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from . import (
     figures,
     history,
     metadata,
+    options,
     plan,
     pypi,
     readme,
@@ -65,12 +69,6 @@ PYPI_CACHE = ROOT / ".nox" / "pypi"
 
 class InputError(ValueError):
     """Bad input from the command line; the message says what was wrong."""
-
-
-def configured_pythons() -> list[str]:
-    return list(
-        metadata.tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["corpus"]["pythons"]
-    )
 
 
 def _progress(total: int) -> Any:
@@ -174,11 +172,37 @@ def _command_line(argv: list[str]) -> str:
     return "python -m harness " + " ".join(argv)
 
 
+def _committed(args: argparse.Namespace) -> None:
+    """Checked before anything runs: a baseline is what committed code measured. From a tree
+    with uncommitted changes (or one git cannot name), ``--save-baseline`` needs
+    ``--allow-dirty``; the run then records the tree as dirty and the report shows it."""
+    if args.allow_dirty and not args.save_baseline:
+        raise InputError("--allow-dirty goes with --save-baseline only")
+    if not args.save_baseline or args.allow_dirty:
+        return
+    corpus = results.corpus_commit()
+    if corpus["commit"] is None:
+        raise InputError(
+            "--save-baseline: git cannot name the corpus's commit here, so the baseline could "
+            "not say what code made it; run it from a git checkout, or pass --allow-dirty"
+        )
+    if corpus["dirty"]:
+        changed = results.uncommitted()
+        more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        shown = ", ".join(changed[:5]) + more
+        raise InputError(
+            f"--save-baseline from a tree with uncommitted changes ({shown}): commit them "
+            "first, so the baseline names the code that made it, or pass --allow-dirty (the "
+            "baseline then records the tree as dirty, and the report says so)"
+        )
+
+
 def _baseline_to_merge(args: argparse.Namespace, out: Path) -> dict[str, Any] | None:
     """Checked before anything runs: what ``--save-baseline`` will merge into, if anything.
 
     A full run replaces this OS's baseline; a run of some cases (``--case``) or some Pythons
     (``--python``) replaces those cells in it and keeps the others."""
+    _committed(args)
     if not args.save_baseline:
         return None
     path = out / "baseline" / f"{plan.PLATFORM}.json"
@@ -205,7 +229,7 @@ def _other_baselines(out: Path) -> list[dict[str, Any]]:
 
 def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     cases = [metadata.load_case(c) for c in args.case] if args.case else metadata.load_all()
-    pythons = args.python or configured_pythons()
+    pythons = options.pythons(args.python)
     source = _source(args)
     if source is not None:
         if args.save_baseline:
@@ -263,7 +287,7 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
         _cases_for(source, [case], named=True)
     cells = plan.cells(
         [case],
-        [args.python],
+        options.pythons([args.python]),
         variant=args.variant,
         check=args.check,
         release=sources.RELEASE_LABEL if source else _override(case, args.upstream),
@@ -324,6 +348,7 @@ def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
 
 def cmd_blind(args: argparse.Namespace, argv: list[str]) -> int:
     cases = [metadata.load_case(c) for c in args.case] if args.case else metadata.load_all()
+    options.pythons([args.python])
     rows = blind.plan_rows(cases, args.python)
     out = Path(args.results).resolve()
     writer = results.RunWriter(
@@ -345,7 +370,7 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
     source = _source(args)
     if source is not None:
         cases = _cases_for(source, cases, named=bool(args.case))
-    pythons = args.python or configured_pythons()
+    pythons = options.pythons(args.python)
     cells = [c for c in plan.cells(cases, pythons) if c.release == metadata.LATEST]
     if args.envs == str(ENVS):
         # Fresh environments: a reused one would keep the dependencies it resolved back then,
@@ -406,6 +431,7 @@ def _pinned_reruns(
 
 def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
     case = metadata.load_case(args.case)
+    options.pythons([args.python])
     out = Path(args.results).resolve() / "history"
     stem = f"{case.id}-py{args.python}-{plan.PLATFORM}"
     document = results.new_run(_command_line(argv), args.venv_backend)
@@ -437,7 +463,7 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
         tree = [plan.Cell(case, c, variant, sources.RELEASE_LABEL, args.python) for c in checks]
         _execute(tree, args, writer, source)
     text = history.render(
-        case, args.python, writer.document["cells"], history.runs_of(writer.document)
+        case, args.python, writer.document["cells"], results.runs(writer.document)
     )
     results.write_atomic(out / f"{stem}.md", text)
     print(text)
@@ -480,9 +506,9 @@ def parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--jobs",
-            type=int,
+            type=options.jobs,
             default=os.cpu_count() or 1,
-            help="cells run at once (default: the number of cores)",
+            help="cells run at once, 1 or more (default: the number of cores)",
         )
         p.add_argument(
             "--venv-backend",
@@ -513,7 +539,13 @@ def parser() -> argparse.ArgumentParser:
     p_all.add_argument(
         "--save-baseline",
         action="store_true",
-        help="after a full, complete run, make it this OS's committed baseline",
+        help="make the run this OS's committed baseline (with --case or --python: merged "
+        "into it); refused from a tree with uncommitted changes",
+    )
+    p_all.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="--save-baseline from a tree with uncommitted changes; the baseline records it",
     )
     running(p_all)
     p_all.set_defaults(func=cmd_all)
@@ -602,7 +634,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with scratch.private_tmpdir():
             return int(args.func(args, argv))
-    except (InputError, MetadataError, figures.FigureError, pypi.ReleaseError) as exc:
+    except (
+        InputError,
+        MetadataError,
+        figures.FigureError,
+        pypi.ReleaseError,
+        options.OptionError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

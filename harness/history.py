@@ -130,16 +130,11 @@ def _release_order(cell: dict[str, Any]) -> tuple[int, Version]:
     return (0, Version(cell["release"]))
 
 
-def runs_of(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """The runs whose cells a history file holds, oldest first."""
-    return [*document["run"].get("merged_from", []), document["run"]]
-
-
 def render(
     case: Case, python: str, cells: list[dict[str, Any]], runs: Sequence[dict[str, Any]] = ()
 ) -> str:
     """Markdown: per check, the transitions, every release; the case's first check (its main
-    reproducer) is the one compared with first_fixed / last_affected. ``runs`` (see runs_of)
+    reproducer) is the one compared with first_fixed / last_affected. ``runs`` (see results.runs)
     are listed when the cells come from more than one run."""
     lines = [
         f"# Release history of {case.id} on Python {python}",

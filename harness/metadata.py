@@ -97,6 +97,25 @@ class Workaround:
 
 
 @dataclass(frozen=True)
+class Unsupported:
+    """Releases that cannot run a check on some Pythons, though their Requires-Python allows
+    those Pythons (``[[unsupported]]``): the cells are skipped with ``why``."""
+
+    upstream: SpecifierSet
+    python: SpecifierSet
+    why: str
+    checks: tuple[str, ...] | None = None
+
+    def covers(self, check: str, release: str, python: str) -> bool:
+        """Whether this holds for ``check`` of ``release`` on ``python`` (a full version)."""
+        return (
+            (self.checks is None or check in self.checks)
+            and self.upstream.contains(release, prereleases=True)
+            and self.python.contains(python, prereleases=True)
+        )
+
+
+@dataclass(frozen=True)
 class Claim:
     """A claim of the common write-ups of this leak, and the corpus's verdict on it."""
 
@@ -129,7 +148,12 @@ class Case:
     aliases: tuple[str, ...] = ()
     claims: tuple[Claim, ...] = ()
     workaround: Workaround | None = None
+    unsupported: tuple[Unsupported, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def unsupported_why(self, check: str, release: str, python: str) -> str | None:
+        """Why ``release`` cannot run ``check`` on ``python`` (full version), or None."""
+        return next((u.why for u in self.unsupported if u.covers(check, release, python)), None)
 
 
 def _where(error: jsonschema.ValidationError) -> str:
@@ -297,6 +321,21 @@ def _workaround(path: Path, case_id: str, raw: dict[str, Any]) -> Workaround | N
     return Workaround(FIXES / case_id / entry["file"], entry["summary"], entry["cost"])
 
 
+def _unsupported(
+    path: Path, index: int, raw: dict[str, Any], case_raw: dict[str, Any]
+) -> Unsupported:
+    where = f"unsupported.{index}"
+    for name in raw.get("checks", ()):
+        if name not in case_raw["checks"]:
+            raise _error(path, f"{where}.checks", f"no check named {name!r}")
+    upstream = _specifier(path, f"{where}.upstream", raw["upstream"])
+    python = _specifier(path, f"{where}.python", raw["python"])
+    assert upstream is not None and python is not None  # both required by the schema
+    return Unsupported(
+        upstream, python, raw["why"], tuple(raw["checks"]) if "checks" in raw else None
+    )
+
+
 def _claim(path: Path, index: int, raw: dict[str, Any], case_raw: dict[str, Any]) -> Claim:
     for cell in raw.get("cells", ()):
         check, _, variant = cell.partition("/")
@@ -364,6 +403,9 @@ def load(path: Path) -> Case:
         aliases=tuple(raw.get("aliases", ())),
         claims=tuple(_claim(path, i, c, raw) for i, c in enumerate(raw.get("claims", ()))),
         workaround=_workaround(path, raw["id"], raw),
+        unsupported=tuple(
+            _unsupported(path, i, u, raw) for i, u in enumerate(raw.get("unsupported", ()))
+        ),
         raw=raw,
     )
 

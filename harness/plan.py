@@ -1,8 +1,9 @@
 """From case metadata to cells, and from a cell to what it needs to run (or why it cannot).
 
 A cell is one (case, check, variant, release, Python). Resolving it finds the interpreter,
-turns ``latest`` into a release, and checks the release's Requires-Python and the platform;
-a cell that cannot run gets a ``skip`` with the reason instead.
+turns ``latest`` into a release, and checks the platform, the release's Requires-Python and
+what the case says the release cannot run on a Python its Requires-Python allows
+(``[[unsupported]]``); a cell that cannot run gets a ``skip`` with the reason instead.
 """
 
 from __future__ import annotations
@@ -152,6 +153,15 @@ def resolve(cell: Cell, cache_dir: Path | None = None, source: Source | None = N
             str(release.version),
             skip=f"{package} {release.version} requires Python "
             f"{release.requires_python}, not {interpreter.version}",
+        )
+    why = cell.case.unsupported_why(cell.check.name, str(release.version), interpreter.version)
+    if why is not None:
+        return Planned(
+            cell,
+            interpreter,
+            str(release.version),
+            skip=f"{package} {release.version} cannot run the {cell.check.name} check on Python "
+            f"{interpreter.version}: {why}",
         )
     requirements = (
         f"{package}=={release.version}",

@@ -5,9 +5,12 @@ case's header and grid) and one evidence page per case (cases/<case>.html), each
 grid linked to its evidence there: three OSes' evidence does not fit one page of 1 MB.
 
 Where two files hold the same cell (same case, check, variant, release, OS and Python), the
-one from the later run wins. Rows are grouped by case and check, releases in version order
-(``latest`` last); columns are OS and Python. Everything that came from a process is escaped:
-by the template engine in HTML, by text.markdown in Markdown.
+one from the later run wins (the run that made the cell, ``run_started``, where the cell
+records it; else its file's run). Every run a file merged is listed with its corpus commit,
+whether the tree had uncommitted changes, and how many of the matrix's cells it made. Rows are
+grouped by case and check, releases in version order (``latest`` last); columns are OS and
+Python. Everything that came from a process is escaped: by the template engine in HTML, by
+text.markdown in Markdown.
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ class Matrix:
     cells: list[dict[str, Any]]
     columns: list[Column]
     rows: list[Row]
-    sources: list[dict[str, Any]]  # the run headers merged
+    sources: list[dict[str, Any]]  # every run merged (results.runs of each file), oldest first
 
     def at(self, row: Row, column: Column) -> dict[str, Any] | None:
         return self._index.get((*row, *column))
@@ -125,6 +128,24 @@ class Matrix:
     @property
     def cases(self) -> list[str]:
         return list(dict.fromkeys(row[0] for row in self.rows))
+
+    @cached_property
+    def _made(self) -> Counter[str]:
+        return Counter(c["run_started"] for c in self.cells if "run_started" in c)
+
+    def made_by(self, run: dict[str, Any]) -> int:
+        """How many of the matrix's cells this run made."""
+        return self._made[run["started"]]
+
+    @property
+    def unattributed(self) -> int:
+        """Cells that do not say which run made them (written before cells recorded it)."""
+        return len(self.cells) - sum(self._made.values())
+
+    @property
+    def dirty(self) -> list[dict[str, Any]]:
+        """The runs merged that ran from a tree with uncommitted changes."""
+        return [r for r in self.sources if r["corpus"]["dirty"]]
 
 
 def upstream_label(upstream: dict[str, Any]) -> str:
@@ -162,8 +183,8 @@ def merge(documents: list[dict[str, Any]], pages: dict[str, CasePage] | None = N
     order of each case.toml, otherwise names order them."""
     chosen: dict[tuple[str, ...], tuple[str, dict[str, Any]]] = {}
     for document in documents:
-        started = document["run"]["started"]
         for cell in document["cells"]:
+            started = cell.get("run_started", document["run"]["started"])
             key = results.cell_key(cell)
             if key not in chosen or chosen[key][0] <= started:
                 chosen[key] = (started, cell)
@@ -178,7 +199,7 @@ def merge(documents: list[dict[str, Any]], pages: dict[str, CasePage] | None = N
         ),
     )
     rows = _order({(c["case"], c["check"], c["variant"], c["release"]) for c in cells}, pages or {})
-    return Matrix(cells, columns, rows, [d["run"] for d in documents])
+    return Matrix(cells, columns, rows, [r for d in documents for r in results.runs(d)])
 
 
 def page_file(case: str, index: int) -> str:
@@ -248,6 +269,12 @@ class View:
 
     def id(self, cell: dict[str, Any]) -> str:
         return self.ids[results.cell_key(cell)]
+
+    def made(self, run: dict[str, Any]) -> str:
+        """The cells a merged run made, as the runs table shows it: "?" when it made none that
+        say so while some cells do not record their run."""
+        made = self.matrix.made_by(run)
+        return "?" if not made and self.matrix.unattributed else str(made)
 
     def skip_group(self, cell: dict[str, Any]) -> int:
         reason = text.line(cell["reason"], 200)

@@ -28,15 +28,25 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _corpus_commit() -> dict[str, Any]:
-    def git(*args: str) -> str | None:
-        try:
-            out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        except OSError:
-            return None
-        return out.stdout.strip() if out.returncode == 0 else None
+def _git(*args: str) -> str | None:
+    """What git prints about the corpus's own checkout, or None where git cannot answer."""
+    try:
+        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    except OSError:
+        return None
+    return out.stdout if out.returncode == 0 else None
 
-    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
+
+def uncommitted() -> list[str]:
+    """The corpus's files that differ from its commit (changed, added, deleted, untracked and
+    not ignored), as ``git status --porcelain`` names them."""
+    return [line[3:] for line in (_git("status", "--porcelain") or "").splitlines()]
+
+
+def corpus_commit() -> dict[str, Any]:
+    """The corpus's commit, and whether the tree had uncommitted changes (a run records it)."""
+    head = _git("rev-parse", "HEAD")
+    return {"commit": head.strip() if head else None, "dirty": bool(uncommitted())}
 
 
 def new_run(command: str, venv_backend: str) -> dict[str, Any]:
@@ -54,7 +64,7 @@ def new_run(command: str, venv_backend: str) -> dict[str, Any]:
                 "node": platform.node(),
                 "cpus": os.cpu_count() or 1,
             },
-            "corpus": _corpus_commit(),
+            "corpus": corpus_commit(),
             "command": command,
             "venv_backend": venv_backend,
         },
@@ -99,13 +109,19 @@ class RunWriter:
         write_document(self.path, self.document)
 
     def add(self, cell: dict[str, Any]) -> None:
-        """Add a cell; one already in the document under the same key (from a run this one
-        continues) is replaced, never kept beside it."""
+        """Add a cell, marked with this run (``run_started``, the run header's ``started``),
+        so that a baseline merged from many runs still says which run made each cell; one
+        already in the document under the same key (from a run this one continues) is
+        replaced, never kept beside it."""
         key = cell_key(cell)
         with self._lock:
             kept = [c for c in self.document["cells"] if cell_key(c) != key]
-            self.document["cells"] = [*kept, cell]
+            self.document["cells"] = [*kept, {**cell, "run_started": self.started}]
             self._flush()
+
+    @property
+    def started(self) -> str:
+        return str(self.document["run"]["started"])
 
     def finish(self) -> None:
         with self._lock:
@@ -172,8 +188,19 @@ def continued(previous: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+HEADER = ("started", "corpus", "command", "host", "complete")
+
+
 def _header(run: dict[str, Any]) -> dict[str, Any]:
-    return {k: run[k] for k in ("started", "corpus", "command")}
+    """What a merged document keeps of an earlier run: enough to list it with its commit."""
+    return {k: run[k] for k in HEADER if k in run}
+
+
+def runs(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every run whose cells a document may hold, oldest first: the runs merged into it
+    (``merged_from``) and its own (without ``merged_from``)."""
+    own = {k: v for k, v in document["run"].items() if k != "merged_from"}
+    return [*document["run"].get("merged_from", []), own]
 
 
 def load(path: Path) -> dict[str, Any]:

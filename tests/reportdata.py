@@ -99,4 +99,5 @@ def planted_disagreement() -> dict[str, Any]:
     bad["evidence"]["runs"][0]["recorded"]["warnings"] = [
         {"category": "RuntimeWarning", "message": PLANTED, "where": "/x/site-packages/a.py:7"}
     ]
-    return document("linux", [bad], started="2026-11-22T10:00:00+00:00")
+    # Later than any run of a committed baseline, so that it wins the merge with one.
+    return document("linux", [bad], started="2999-01-01T00:00:00+00:00")

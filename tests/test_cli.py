@@ -67,7 +67,10 @@ def test_a_harness_fault_exits_3_with_its_traceback(capsys, monkeypatch) -> None
         pytest.param(["--python", "3.11"], "which is unusable", id="bad baseline, one python"),
     ],
 )
-def test_save_baseline_refuses_before_running(capsys, tmp_path, extra, message) -> None:
+def test_save_baseline_refuses_before_running(
+    capsys, tmp_path, monkeypatch, extra, message
+) -> None:
+    monkeypatch.setattr(results, "corpus_commit", lambda: {"commit": "abc", "dirty": False})
     (tmp_path / "baseline").mkdir()
     (tmp_path / "baseline" / f"{plan.PLATFORM}.json").write_text("{corrupt")
     code, err = main(
@@ -167,3 +170,77 @@ def test_a_flip_with_drifted_dependencies_is_run_again_with_the_baselines_pinned
     written = json.loads((tmp_path / "runs" / "regression-x-pinned.json").read_text())
     assert [c["python_requested"] for c in written["cells"]] == ["3.11"]
     assert [c["python_requested"] for c in again] == ["3.11"]
+
+
+def _tree(monkeypatch: pytest.MonkeyPatch, commit: str | None, changed: list[str]) -> None:
+    monkeypatch.setattr(
+        results, "corpus_commit", lambda: {"commit": commit, "dirty": bool(changed)}
+    )
+    monkeypatch.setattr(results, "uncommitted", lambda: changed)
+
+
+@pytest.mark.parametrize(
+    "commit, changed, message",
+    [
+        pytest.param(
+            "abc",
+            ["cases/x/case.toml", "harness/a.py", "b", "c", "d", "e"],
+            "uncommitted changes (cases/x/case.toml, harness/a.py, b, c, d and 1 more)",
+            id="uncommitted changes",
+        ),
+        pytest.param(None, [], "git cannot name the corpus's commit", id="no commit"),
+    ],
+)
+def test_save_baseline_from_code_no_commit_holds_is_refused(
+    capsys, tmp_path, monkeypatch, commit, changed, message
+) -> None:
+    _tree(monkeypatch, commit, changed)
+    code, err = main(
+        capsys, "all", "--case", "werkzeug-3039", "--save-baseline", "--results", str(tmp_path)
+    )
+    assert code == 2 and message in err and "--allow-dirty" in err, err
+    assert not (tmp_path / "runs").exists()  # nothing ran
+
+
+def test_allow_dirty_lets_a_baseline_from_uncommitted_changes_through(monkeypatch) -> None:
+    _tree(monkeypatch, "abc", ["harness/a.py"])
+    args = cli.parser().parse_args(["all", "--save-baseline", "--allow-dirty"])
+    cli._committed(args)  # no InputError
+    clean = cli.parser().parse_args(["all", "--save-baseline"])
+    _tree(monkeypatch, "abc", [])
+    cli._committed(clean)
+
+
+def test_allow_dirty_without_save_baseline_is_bad_input(capsys, tmp_path) -> None:
+    code, err = main(capsys, "all", "--allow-dirty", "--results", str(tmp_path))
+    assert code == 2 and "--allow-dirty goes with --save-baseline only" in err, err
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("python", ["3.1", "3.99", "3.11.7"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["all"], id="all"),
+        pytest.param(["all", "--case", "werkzeug-3039"], id="one case"),
+        pytest.param(["run", "werkzeug-3039"], id="run"),
+        pytest.param(["regression"], id="regression"),
+        pytest.param(["history", "werkzeug-3039"], id="history"),
+        pytest.param(["blind", "--case", "werkzeug-3039"], id="blind"),
+    ],
+)
+def test_a_python_the_corpus_is_not_configured_for_is_bad_input(
+    capsys, tmp_path, command: list[str], python: str
+) -> None:
+    code, err = main(capsys, *command, "--python", python, "--results", str(tmp_path))
+    assert code == 2 and f"--python {python}: not one of the corpus's Pythons" in err, err
+    assert not (tmp_path / "runs").exists() and not (tmp_path / "history").exists()
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+@pytest.mark.parametrize("command", [["all"], ["run", "werkzeug-3039", "--python", "3.11"]])
+def test_jobs_below_one_is_bad_input(capsys, tmp_path, command: list[str], jobs: str) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main([*command, "--jobs", jobs, "--results", str(tmp_path)])
+    assert stopped.value.code == 2 and "--jobs" in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()

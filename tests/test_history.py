@@ -6,7 +6,7 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from harness import history, metadata, pypi
+from harness import history, metadata, pypi, results
 
 from .test_metadata import VALID, write_case
 
@@ -84,8 +84,8 @@ def test_a_history_made_by_several_runs_names_each_of_them(case: metadata.Case) 
     old = {"started": "t0", "corpus": {"commit": "0123456789abcdef"}, "command": "history --to 1.0"}
     new = {"started": "t1", "corpus": {}, "command": "history --from 1.1"}
     document = {"run": {**new, "merged_from": [old]}, "cells": [cell]}
-    text = history.render(case, "3.11", [cell], history.runs_of(document))
+    text = history.render(case, "3.11", [cell], results.runs(document))
     assert "Cells from 2 runs" in text
     assert "- `history --to 1.0` (started t0, corpus 0123456789)" in text
     assert "- `history --from 1.1` (started t1, corpus unknown)" in text
-    assert "runs" not in history.render(case, "3.11", [cell], history.runs_of({"run": new}))
+    assert "runs" not in history.render(case, "3.11", [cell], results.runs({"run": new}))

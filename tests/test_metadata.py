@@ -185,3 +185,53 @@ def test_a_simulated_check_names_its_assumptions(tmp_path: Path) -> None:
     )
     case = metadata.load(write_case(tmp_path, text))
     assert case.checks["main"].assumptions == "README.md"
+
+
+UNSUPPORTED = """
+[[unsupported]]
+upstream = ">=1.0,<1.0.5"
+python = ">=3.12"
+checks = ["main"]
+why = "1.0 calls ssl.wrap_socket, which Python 3.12 removed"
+"""
+
+
+def test_an_unsupported_section_says_which_release_cannot_run_a_check_on_which_python(
+    tmp_path: Path,
+) -> None:
+    case = metadata.load(write_case(tmp_path, VALID + UNSUPPORTED))
+    why = "1.0 calls ssl.wrap_socket, which Python 3.12 removed"
+    assert case.unsupported_why("main", "1.0", "3.12.1") == why
+    assert case.unsupported_why("main", "1.0", "3.11.7") is None  # another Python
+    assert case.unsupported_why("main", "1.1", "3.12.1") is None  # another release
+    assert case.unsupported_why("other", "1.0", "3.12.1") is None  # another check
+    everywhere = metadata.load(
+        write_case(tmp_path, VALID + UNSUPPORTED.replace('checks = ["main"]\n', ""))
+    )
+    assert everywhere.unsupported_why("other", "1.0", "3.13.0") == why
+
+
+def test_a_case_without_an_unsupported_section_supports_what_pypi_says(tmp_path: Path) -> None:
+    case = metadata.load(write_case(tmp_path, VALID))
+    assert case.unsupported == () and case.unsupported_why("main", "1.0", "3.13.0") is None
+
+
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ('checks = ["main"]', 'checks = ["mian"]', "unsupported.0.checks"),
+        ('python = ">=3.12"', 'python = "3.12+"', "unsupported.0.python"),
+        ('upstream = ">=1.0,<1.0.5"', 'upstream = "old"', "unsupported.0.upstream"),
+        ('why = "1.0 calls ssl.wrap_socket, which Python 3.12 removed"\n', "", "unsupported.0"),
+        ('python = ">=3.12"', 'python = ">=3.12"\nos = "linux"', "unsupported.0"),
+    ],
+)
+def test_a_bad_unsupported_section_names_the_field(
+    tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    text = VALID + UNSUPPORTED
+    assert old in text
+    path = write_case(tmp_path, text.replace(old, new, 1))
+    with pytest.raises(MetadataError) as raised:
+        metadata.load(path)
+    assert f"field {field}" in str(raised.value), str(raised.value)

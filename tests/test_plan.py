@@ -231,3 +231,21 @@ def test_a_check_that_counts_descriptors_gets_psutil_in_its_environment(
     cell = plan.Cell(case, check, case.variants["affected"], "1.0", "3.13")
     assert plan.resolve(cell).requirements == ("demo==1.0", "psutil")
     assert "psutil" not in _resolve(case, "affected", "1.0", "3.13").requirements
+
+
+def test_a_release_the_case_says_cannot_run_on_that_python_is_a_skip_with_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: metadata.Case
+) -> None:
+    unsupported = metadata.Unsupported(
+        SpecifierSet("<1.1"), SpecifierSet(">=3.12"), "1.0 calls what 3.12 removed"
+    )
+    limited = dataclasses.replace(case, unsupported=(unsupported,))
+    cell = _cell(limited, "affected", "1.0", "3.13")
+    assert plan.resolve(cell) == plan.Planned(
+        cell,
+        interpreters.find("3.13"),
+        "1.0",
+        skip="demo 1.0 cannot run the main check on Python 3.13.0: 1.0 calls what 3.12 removed",
+    )
+    older = _cell(limited, "affected", "1.0", "3.9")
+    assert plan.resolve(older).skip is None  # that release on a Python it runs on

@@ -349,3 +349,64 @@ def test_report_renders_and_fails_on_a_disagreement_only_with_check(
     printed = capsys.readouterr().out
     assert printed.startswith("Disagreement: 1 cell disagrees")
     assert printed.rstrip().splitlines()[-1] == f"wrote {out / 'matrix.html'}"
+
+
+def _merged_three_runs() -> dict:
+    """A baseline made of three runs: 3.10 at a clean commit, 3.11 from a dirty tree, 3.12 by
+    the run that wrote the file; each cell marked with the run that made it."""
+    starts = ["2026-11-20T10:00:00+00:00", "2026-11-21T10:00:00+00:00", "2026-11-22T10:00:00+00:00"]
+    trees = [("1111111111aa", False), ("2222222222bb", True), ("3333333333cc", False)]
+    runs = [document("linux", [], started=s) for s in starts]
+    for run, (commit, dirty), python in zip(runs, trees, ("3.10", "3.11", "3.12")):
+        run["run"]["corpus"] = {"commit": commit, "dirty": dirty}
+        run["run"]["command"] = f"python -m harness all --python {python} --save-baseline"
+        run["cells"] = [{**cell("linux", python), "run_started": run["run"]["started"]}]
+    merged = results.merged_baseline(runs[0], runs[1], ["werkzeug-3039"], ["3.11"])
+    return results.merged_baseline(merged, runs[2], ["werkzeug-3039"], ["3.12"])
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_every_run_merged_into_a_baseline_is_listed_with_its_commit_and_its_cells(
+    fmt: str,
+) -> None:
+    matrix = report.merge([_merged_three_runs()])
+    assert [r["corpus"]["commit"] for r in matrix.sources] == [
+        "1111111111aa",
+        "2222222222bb",
+        "3333333333cc",
+    ]
+    assert [matrix.made_by(r) for r in matrix.sources] == [1, 1, 1]
+    text = report.render(matrix, fmt)
+    runs = text[text.index("Runs merged") :]
+    for commit, python in (("1111111111", "3.10"), ("2222222222", "3.11"), ("3333333333", "3.12")):
+        assert commit in runs and f"--python {python} --save-baseline" in runs
+    assert "1 of 3 runs ran from a tree with uncommitted changes" in runs
+    assert "do not record the run" not in runs
+
+
+def test_a_run_that_made_no_cell_of_the_matrix_is_listed_with_none() -> None:
+    baseline = _merged_three_runs()
+    again = document("linux", [], started="2026-11-23T10:00:00+00:00")
+    again["cells"] = [{**cell("linux", "3.11", "clean"), "run_started": again["run"]["started"]}]
+    matrix = report.merge([results.merged_baseline(baseline, again, ["werkzeug-3039"], ["3.11"])])
+    assert [matrix.made_by(r) for r in matrix.sources] == [1, 0, 1, 1]
+    assert report.View(matrix, {}).made(matrix.sources[1]) == "0"
+
+
+def test_cells_that_do_not_record_their_run_are_counted_and_said() -> None:
+    older = document("linux", [cell("linux", "3.10"), cell("linux", "3.11")])
+    matrix = report.merge([older])
+    assert matrix.unattributed == 2
+    assert report.View(matrix, {}).made(matrix.sources[0]) == "?"
+    assert "2 cells do not record the run that made them" in report.render(matrix, "md")
+
+
+def test_the_cell_from_the_later_run_wins_by_the_run_that_made_it() -> None:
+    early, late = "2026-11-20T10:00:00+00:00", "2026-11-22T10:00:00+00:00"
+    # The baseline file is newer, but its 3.11 cell came from the earlier run.
+    baseline = document("linux", [{**cell("linux", "3.11", "leak"), "run_started": early}], late)
+    middle = "2026-11-21T10:00:00+00:00"
+    clean = {**cell("linux", "3.11", "clean", "clean"), "run_started": middle}
+    newer_run = document("linux", [clean], middle)
+    assert report.merge([baseline, newer_run]).cells[0]["outcome"] == "clean"
+    assert report.merge([newer_run, baseline]).cells[0]["outcome"] == "clean"

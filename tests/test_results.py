@@ -101,7 +101,11 @@ def test_a_continued_run_keeps_every_earlier_merge_in_merged_from() -> None:
 
 
 def test_a_merge_is_validated_and_keeps_every_earlier_merge_in_merged_from() -> None:
-    older = {"started": "2026-11-20T10:00:00+00:00", "corpus": {}, "command": "older"}
+    older = {
+        "started": "2026-11-20T10:00:00+00:00",
+        "corpus": {"commit": None, "dirty": False},
+        "command": "older",
+    }  # a header from before merged runs kept their host
     baseline = document("linux", [cell("linux", "3.10"), cell("linux", "3.11")])
     baseline["run"]["merged_from"] = [older]
     run = document(
@@ -114,6 +118,8 @@ def test_a_merge_is_validated_and_keeps_every_earlier_merge_in_merged_from() -> 
             "started": "2026-11-21T10:00:00+00:00",
             "corpus": baseline["run"]["corpus"],
             "command": "python -m harness all",
+            "host": baseline["run"]["host"],
+            "complete": baseline["run"]["complete"],
         },
     ]
     broken = {**run, "cells": [{**run["cells"][0], "outcome": "maybe"}]}
@@ -174,29 +180,40 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def test_a_run_names_the_corpus_commit_and_whether_the_tree_was_dirty(corpus: Path) -> None:
+def test_a_run_names_thecorpus_commit_and_whether_the_tree_was_dirty(corpus: Path) -> None:
     _git(corpus, "init", "-q")
     _git(corpus, "commit", "-q", "--allow-empty", "-m", "first")
     head = _git(corpus, "rev-parse", "HEAD")
     assert len(head) == 40
-    assert results._corpus_commit() == {"commit": head, "dirty": False}
+    assert results.corpus_commit() == {"commit": head, "dirty": False}
     (corpus / "new.txt").write_text("x")
-    assert results._corpus_commit() == {"commit": head, "dirty": True}
+    assert results.corpus_commit() == {"commit": head, "dirty": True}
+
+
+def test_the_uncommitted_files_of_the_corpus_are_named(corpus: Path) -> None:
+    _git(corpus, "init", "-q")
+    (corpus / "kept.txt").write_text("x")
+    _git(corpus, "add", "kept.txt")
+    _git(corpus, "commit", "-q", "-m", "first")
+    assert results.uncommitted() == []
+    (corpus / "kept.txt").write_text("changed")
+    (corpus / "new.txt").write_text("x")
+    assert sorted(results.uncommitted()) == ["kept.txt", "new.txt"]
 
 
 def test_a_corpus_outside_git_or_without_git_has_no_commit(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert results._corpus_commit() == {"commit": None, "dirty": False}
+    assert results.corpus_commit() == {"commit": None, "dirty": False}
     monkeypatch.setenv("PATH", str(tmp_path / "elsewhere"))  # no git on it
-    assert results._corpus_commit() == {"commit": None, "dirty": False}
+    assert results.corpus_commit() == {"commit": None, "dirty": False}
 
 
 def test_a_new_run_is_a_valid_unfinished_document_about_this_host(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(results, "now", lambda: "2026-11-22T08:00:00+00:00")
-    monkeypatch.setattr(results, "_corpus_commit", lambda: {"commit": "abc", "dirty": True})
+    monkeypatch.setattr(results, "corpus_commit", lambda: {"commit": "abc", "dirty": True})
     monkeypatch.setattr(os, "cpu_count", lambda: 3)
     document_ = results.new_run("python -m harness all", "uv")
     results.validate(document_)
@@ -223,7 +240,7 @@ def test_a_new_run_is_a_valid_unfinished_document_about_this_host(
 
 
 def test_a_host_whose_cpu_count_is_unknown_counts_one_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(results, "_corpus_commit", lambda: {"commit": None, "dirty": False})
+    monkeypatch.setattr(results, "corpus_commit", lambda: {"commit": None, "dirty": False})
     monkeypatch.setattr(os, "cpu_count", lambda: None)
     assert results.new_run("c", "uv")["run"]["host"]["cpus"] == 1
 
@@ -357,3 +374,28 @@ def test_a_bad_result_file_is_named_with_what_is_wrong_in_one_line(tmp_path: Pat
         with pytest.raises(ValueError) as raised:
             results.load(path)
         assert str(raised.value) == f"{path}: not a valid result file: {why}"
+
+
+def test_each_cell_a_run_writes_names_that_run(tmp_path) -> None:
+    run = document("linux", [], started="2026-11-22T10:00:00+00:00")
+    writer = results.RunWriter(tmp_path / "run.json", run)
+    writer.add(cell("linux", "3.11"))
+    on_disk = json.loads((tmp_path / "run.json").read_text())["cells"]
+    assert [c["run_started"] for c in on_disk] == ["2026-11-22T10:00:00+00:00"]
+
+
+def test_a_merged_baseline_keeps_which_run_made_each_cell_and_lists_every_run(tmp_path) -> None:
+    first = document("linux", [], started="2026-11-20T10:00:00+00:00")
+    results.RunWriter(tmp_path / "a.json", first).add(cell("linux", "3.10"))
+    second = document("linux", [], started="2026-11-21T10:00:00+00:00")
+    results.RunWriter(tmp_path / "b.json", second).add(cell("linux", "3.11"))
+    merged = results.merged_baseline(first, second, ["werkzeug-3039"], ["3.11"])
+    assert [(c["python_requested"], c["run_started"]) for c in merged["cells"]] == [
+        ("3.10", "2026-11-20T10:00:00+00:00"),
+        ("3.11", "2026-11-21T10:00:00+00:00"),
+    ]
+    assert [r["started"] for r in results.runs(merged)] == [
+        "2026-11-20T10:00:00+00:00",
+        "2026-11-21T10:00:00+00:00",
+    ]
+    assert "merged_from" not in results.runs(merged)[-1]

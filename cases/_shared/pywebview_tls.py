@@ -35,7 +35,7 @@ import sys
 import urllib.request
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from cases._shared import pywebview_window
+from cases._shared import pywebview_window, server_death
 from harness import child
 
 MARKER = "corpus-tls-page"
@@ -106,7 +106,10 @@ def has_ssl_parameter() -> bool:
 
 def prepare() -> Optional[str]:
     """Qt set up for a TLS window, before ``import webview``: why this release cannot run
-    (``broken_release()``, then the run's only output), or None once Chromium has started."""
+    (``broken_release()``, then the run's only output), or None once Chromium has started.
+    From here, pywebview's server thread dying (webview/http.py) ends the run at once, with its
+    traceback, instead of the window waiting out its load timeout."""
+    server_death.watch_threads("webview/http.py")
     qt_offscreen()
     broken = broken_release()
     if broken is None:

@@ -31,19 +31,22 @@ from typing import Any, Optional
 
 import psutil
 
+from cases._shared import server_death
 from harness import child
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REQUESTS = 3
 
 
-def hit(port: int, deadline: float) -> int:
+def hit(server: "subprocess.Popen[bytes]", port: int, deadline: float) -> int:
+    """GET /hit, retried until the app answers (ServerDied if the reloader exits first)."""
     while True:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
             conn.request("GET", "/hit")
             return int(conn.getresponse().read())
         except (OSError, ValueError):
+            server_death.check(server, "the reloader")
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
@@ -93,7 +96,7 @@ def main() -> None:
         start_new_session=True,
     )
     try:
-        counts = [hit(port, time.monotonic() + 60) for _ in range(REQUESTS)]
+        counts = [hit(server, port, time.monotonic() + 60) for _ in range(REQUESTS)]
         pid = app_pid(time.monotonic() + 10)
         child.record("served", counts)
         child.record("pids", {"reloader": server.pid, "app": pid})

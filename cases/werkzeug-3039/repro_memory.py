@@ -9,29 +9,27 @@ handler of ``serving.py``, which offers a ``wsgi.file_wrapper``) and read whole 
 ``send_file(path, environ)`` as it is (pass-through on, variants affected / latest), with the
 workaround applied (``workaround``: pass-through off) or with our patch (``patched``).
 
-Evidence (``memory``): the process's resident set size just before the request (psutil) and
-its peak (``resource.getrusage``, ``ru_maxrss``) then and after the whole body was read; the
-growth (peak after the body minus the resident size before the request), in MB; the body's
-type as the server got it. The state ``file-not-buffered``
-(probe ``state_lost``) is ``streamed`` when the peak grew by less than a quarter of the file,
-``buffered`` otherwise.
+Evidence (``memory``): the process's resident set size when the request starts and its peak
+during the request, from the request to the last byte of the body (``rss_window.PeakRSS``: a
+thread samples the resident size every millisecond, so the window's own peak, not the
+lifetime peak that writing the file already raised); the growth (that peak minus the resident
+size at the start), in MB; the body's type as the server got it. The state
+``file-not-buffered`` (probe ``state_lost``) is ``streamed`` when the peak grew by less than a
+quarter of the file, ``buffered`` otherwise.
 
-Control ``rss-sees-a-buffered-file``: afterwards the process reads the file whole and holds it;
-its resident size (psutil) must then be at least three quarters of the file above what it was
-just before, or the measurement could not have seen a buffered body.
+Control ``window-sees-a-buffered-file``: afterwards, in a window measured the same way, the
+process reads the file whole and lets it go at once, as a buffered body would be; that
+window's growth must be at least three quarters of the file, or the measurement could not have
+seen a buffered body.
 """
 from __future__ import annotations
 
 import http.client
 import os
-import resource
-import sys
 import tempfile
 import threading
 from importlib.metadata import version
 from typing import Any, Dict
-
-import psutil
 
 from werkzeug.serving import make_server
 from werkzeug.utils import send_file
@@ -39,16 +37,11 @@ from werkzeug.wrappers import Request, Response
 
 import serving
 from harness import child
+from rss_window import PeakRSS
 
 SIZE = 256 * 1024 * 1024
 CHUNK = 1024 * 1024
 MB = 1024 * 1024
-
-
-def peak_rss() -> int:
-    """The peak resident set size of this process so far, in bytes."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024  # Linux reports KB
 
 
 def write_large() -> str:
@@ -81,53 +74,48 @@ def main() -> None:
     thread.start()
     serving.served["GET"] = served
     try:
-        before = peak_rss()
-        current = psutil.Process().memory_info().rss
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        conn.request("GET", "/large")
-        reply = conn.getresponse()
-        received = 0
-        while True:
-            piece = reply.read(CHUNK)
-            if not piece:
-                break
-            received += len(piece)
-        conn.close()
-        after = peak_rss()
+        with PeakRSS() as request:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/large")
+            reply = conn.getresponse()
+            received = 0
+            while True:
+                piece = reply.read(CHUNK)
+                if not piece:
+                    break
+                received += len(piece)
+            conn.close()
     finally:
         server.shutdown()
         thread.join(10)
         server.server_close()
     try:
-        unheld = psutil.Process().memory_info().rss
-        with open(path, "rb") as handle:
-            data = handle.read()
-        held = psutil.Process().memory_info().rss
-        del data
+        with PeakRSS() as buffered:  # the control: a transient buffer of the whole file
+            with open(path, "rb") as handle:
+                read = len(handle.read())
     finally:
         os.remove(path)
     if reply.status == 200 and received == SIZE:
         child.trigger("GET of a %d MB file served, whole body read" % (SIZE // MB))
-    # Measured from the resident size just before the request, not from the earlier peak,
-    # which may be higher: the growth is then an upper bound of what serving added.
-    growth = after - current
     child.record("versions", {"werkzeug": version("werkzeug")})
     child.record(
         "memory",
         {
             "workaround": workaround is not None,
             "file_mb": SIZE // MB,
-            "peak_rss_mb_before_request": round(before / MB, 1),
-            "rss_mb_before_request": round(current / MB, 1),
-            "peak_rss_mb_after_body": round(after / MB, 1),
-            "peak_growth_mb": round(growth / MB, 1),
-            "rss_mb_holding_the_file": round(held / MB, 1),
-            "rss_mb_before_holding": round(unheld / MB, 1),
+            "rss_mb_at_request_start": round(request.start / MB, 1),
+            "peak_rss_mb_during_request": round(request.peak / MB, 1),
+            "peak_growth_mb": round(request.growth / MB, 1),
+            "request_samples": request.samples,
+            "control_rss_mb_at_start": round(buffered.start / MB, 1),
+            "control_peak_rss_mb_reading_the_file": round(buffered.peak / MB, 1),
+            "control_growth_mb": round(buffered.growth / MB, 1),
+            "control_bytes_read": read,
             **served,
         },
     )
-    child.control("rss-sees-a-buffered-file", held - unheld >= SIZE * 3 / 4)
-    streamed = "streamed" if growth < SIZE / 4 else "buffered"
+    child.control("window-sees-a-buffered-file", buffered.growth >= SIZE * 3 / 4)
+    streamed = "streamed" if request.growth < SIZE / 4 else "buffered"
     child.state("file-not-buffered", "streamed", streamed)
 
 

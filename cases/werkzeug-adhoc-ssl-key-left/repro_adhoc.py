@@ -27,6 +27,7 @@ import time
 from importlib.metadata import version
 from typing import Any, Dict, List, Set
 
+from cases._shared import server_death
 from harness import child
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "serve_adhoc.py")
@@ -48,8 +49,9 @@ def describe(folder: str, names: Set[str]) -> List[Dict[str, Any]]:
     return found
 
 
-def fetch(port: int, deadline: float) -> Dict[str, Any]:
-    """GET / over HTTPS, retried until the server listens; the peer certificate's issuer."""
+def fetch(server: "subprocess.Popen[bytes]", port: int, deadline: float) -> Dict[str, Any]:
+    """GET / over HTTPS, retried until the server listens (ServerDied if it exits first); the
+    peer certificate's issuer."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
@@ -64,6 +66,7 @@ def fetch(port: int, deadline: float) -> Dict[str, Any]:
             adhoc = b"Dummy Certificate" in der
             return {"status": reply.status, "body": body.decode(), "adhoc": adhoc}
         except OSError:
+            server_death.check(server, "the adhoc server")
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
@@ -81,7 +84,7 @@ def main() -> None:
     port = child.free_port()
     server = subprocess.Popen([sys.executable, SERVER, str(port)])
     try:
-        reply = fetch(port, time.monotonic() + 30)
+        reply = fetch(server, port, time.monotonic() + 30)
         child.record("https", reply)
         made = {n for n in os.listdir(folder) if n.startswith("tmp")} - before
         child.record("files_while_serving", describe(folder, made))
