@@ -32,6 +32,7 @@ def make_check(
     *,
     timeout: float = 60,
     exit_codes: tuple[int, ...] = (0,),
+    reaches: tuple[str, ...] = (),
 ) -> Check:
     return Check(
         name="synthetic",
@@ -45,6 +46,7 @@ def make_check(
         exit_codes=exit_codes,
         platforms=None,
         env={},
+        reaches=reaches,
     )
 
 
