@@ -1,7 +1,7 @@
 """``python -m harness audit``: its options, and the run from an app's lock file to a report
 and an exit status of this project's own (pip-audit exits 1 for findings and errors alike):
 0 no known leak hits the pins, 1 one does, 2 bad input, 3 the harness failed (an exception),
-4 a --verify cell gave no verdict (error or flaky; the report names each with its reason)."""
+4 a --verify cell gave no verdict (error, flaky or skip; the report names each with its reason)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from packaging.utils import canonicalize_name
 from . import audit, audit_ignore, audit_report, interpreters, lockfiles, metadata, plan, pypi
 from .lockfiles import Locked, LockError
 from .metadata import MetadataError
-from .outcomes import NO_VERDICT, Outcome, python_key, shorten
+from .outcomes import VERDICTS, Outcome, python_key, shorten
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPI_CACHE = ROOT / ".nox" / "pypi"
@@ -139,7 +139,7 @@ def _verify(
             f"  {record['case']}/{record['check']}/{record['variant']} "
             f"{record['upstream']['version']} py{record['python_requested']}: "
             f"{record['outcome']} {record['duration_s']:.1f}s"
-            + (f": {shorten(record['reason'], 200)}" if record["outcome"] in NO_VERDICT else ""),
+            + (f": {shorten(record['reason'], 200)}" if record["outcome"] not in VERDICTS else ""),
             file=sys.stderr,
             flush=True,
         )
@@ -169,8 +169,7 @@ def _verify(
 
 
 def _exit_status(doc: dict[str, Any]) -> int:
-    verdicts = (str(Outcome.LEAK), str(Outcome.CLEAN), str(Outcome.ABSENT))
-    if doc["verify"] and any(v["outcome"] not in verdicts for v in doc["verify"]):
+    if doc["verify"] and any(v["outcome"] not in VERDICTS for v in doc["verify"]):
         return CELL_FAILED
     if audit_report.hits(doc) or any(
         v["kind"] == "plain" and v["outcome"] == str(Outcome.LEAK) for v in doc["verify"] or ()

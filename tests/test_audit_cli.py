@@ -338,6 +338,7 @@ def _verified(*cells: tuple[str, str]) -> dict:
         ((("plain", "leak"), ("workaround", "clean")), 1),
         ((("plain", "leak"), ("workaround", "error")), 4),
         ((("plain", "flaky"),), 4),
+        ((("plain", "clean"), ("workaround", "skip")), 4),
         ((("plain", "absent"), ("workaround", "clean")), 0),
     ],
 )
