@@ -52,9 +52,10 @@ def main() -> int:
     if folder is None:
         child.absent("this release hands WebView2 no user data folder in private mode (PR #1082, 4.1)")
         return 0
-    if seen.get("folder_while_open") and pywebview_window.in_temp_dir(folder):
-        child.reached("user-data-folder-in-temp-dir", "pywebview made the user data folder %s "
-                      "in the inspected temp dir and it existed while the window was open" % folder)
+    if pywebview_window.in_temp_dir(folder):
+        child.reached("user-data-folder-in-temp-dir", "pywebview made its user data folder %s "
+                      "inside the inspected temp dir (existing while the window was open: %s)"
+                      % (folder, seen.get("folder_while_open")))
     child.trigger("webview.start(gui='edgechromium'): page loaded (JS 6*7 == 42), "
                   "window.destroy(), GUI loop ended")
     child.state("user-data-folder", "removed", "left" if os.path.isdir(folder) else "removed")
