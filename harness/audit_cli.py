@@ -1,7 +1,7 @@
 """``python -m harness audit``: its options, and the run from an app's lock file to a report
-and an exit status of this project's own scheme (pip-audit's differs: it exits 1 for findings
-and for every error): 0 no known leak hits the pins, 1 one does, 2 bad input, 3 the harness
-failed (an exception, or a --verify cell that gave no verdict)."""
+and an exit status of this project's own (pip-audit exits 1 for findings and errors alike):
+0 no known leak hits the pins, 1 one does, 2 bad input, 3 the harness failed (an exception),
+4 a --verify cell gave no verdict (error, flaky or skip; the report names each with its reason)."""
 
 from __future__ import annotations
 
@@ -33,12 +33,12 @@ from . import (
 )
 from .lockfiles import Locked, LockError
 from .metadata import MetadataError
-from .outcomes import Outcome, python_key
+from .outcomes import VERDICTS, Outcome, python_key, shorten
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPI_CACHE = ROOT / ".nox" / "pypi"
 ENVS = ROOT / ".nox" / "cells"
-OK, HIT, BAD_INPUT, HARNESS_FAILED = 0, 1, 2, 3
+OK, HIT, BAD_INPUT, HARNESS_FAILED, CELL_FAILED = 0, 1, 2, 3, 4
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -162,7 +162,8 @@ def _verify(
         print(
             f"  {record['case']}/{record['check']}/{record['variant']} "
             f"{record['upstream']['version']} py{record['python_requested']}: "
-            f"{record['outcome']} {record['duration_s']:.1f}s",
+            f"{record['outcome']} {record['duration_s']:.1f}s"
+            + (f": {shorten(record['reason'], 200)}" if record["outcome"] not in VERDICTS else ""),
             file=sys.stderr,
             flush=True,
         )
@@ -192,9 +193,8 @@ def _verify(
 
 
 def _exit_status(doc: dict[str, Any]) -> int:
-    verdicts = (str(Outcome.LEAK), str(Outcome.CLEAN), str(Outcome.ABSENT))
-    if doc["verify"] and any(v["outcome"] not in verdicts for v in doc["verify"]):
-        return HARNESS_FAILED
+    if doc["verify"] and any(v["outcome"] not in VERDICTS for v in doc["verify"]):
+        return CELL_FAILED
     if audit_report.hits(doc) or any(
         v["kind"] == "plain" and v["outcome"] == str(Outcome.LEAK) for v in doc["verify"] or ()
     ):

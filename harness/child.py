@@ -14,6 +14,10 @@ Conventions (the probes in ``harness/probes`` read these keys):
 
 - ``trigger``: list of strings, proof that the leak's trigger ran. Without it a cell is an
   ``error``, never ``clean``.
+- ``reached``: path name -> what showed it, proof that the trigger reached the code that
+  leaks (the key file was loaded from the inspected temp dir, the body was spooled to a file).
+  A check declares the names it needs (``reaches`` in case.toml); a run missing one is an
+  ``error``, never ``clean``.
 - ``controls``: name -> bool, built-in controls that must hold for the run to count (for
   instance: the HEAD request's callback did run).
 - ``warnings``: warnings and unraisable exceptions seen while ``capture_warnings`` was active.
@@ -97,6 +101,16 @@ def trigger(what: str) -> None:
         fd, _ = tempfile.mkstemp(prefix=TEMP_CANARY)
         os.close(fd)
     _evidence.setdefault("trigger", []).append(what)
+    _save()
+
+
+def reached(name: str, what: str) -> None:
+    """Record that the trigger reached the code that leaks, under the name the check declares
+    in ``reaches`` (case.toml), with what showed it. Call it only once the reproducer has seen
+    the path taken (a file where the probe looks, a body spooled to disk): a check whose run
+    lacks a declared name is an error, as a missing canary is.
+    """
+    _evidence.setdefault("reached", {})[name] = what
     _save()
 
 

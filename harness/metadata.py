@@ -57,6 +57,7 @@ class Check:
     exit_codes: tuple[int, ...]
     platforms: tuple[str, ...] | None
     env: dict[str, str]
+    reaches: tuple[str, ...]  # paths the trigger must record reaching (child.reached)
     assumptions: str | None = None  # simulated evidence: where its assumptions are written
 
 
@@ -218,6 +219,7 @@ def _check(path: Path, name: str, raw: dict[str, Any]) -> Check:
         exit_codes=tuple(raw.get("exit_codes", (0,))),
         platforms=tuple(raw["platforms"]) if "platforms" in raw else None,
         env=dict(raw.get("env", {})),
+        reaches=tuple(raw["reaches"]),
         assumptions=_assumptions(path, where, raw),
     )
 

@@ -1,7 +1,7 @@
 """From runs to an outcome (``skip`` is decided before anything runs, by the plan).
 
-A run is ``clean`` only when it finished as the check expects, proved that its trigger ran,
-passed its built-in controls, carried the patch it was meant to carry, and every probe saw its
+A run is ``clean`` only when it finished as the check expects, proved that its trigger ran
+and reached the code that leaks (every path the check declares), passed its built-in controls, carried the patch it was meant to carry, and every probe saw its
 channel live (its canary) and no leak. A run whose release has no such code path (the
 reproducer said so with ``child.absent``) is ``absent``. Anything less is ``error`` with the
 reason. Repeats that disagree are ``flaky``, never the majority.
@@ -46,6 +46,12 @@ def _not_run(result: RunResult, check: Check, variant: Variant) -> str | None:
     return None
 
 
+def _unreached(check: Check, evidence: dict[str, Any]) -> list[str]:
+    """The paths the check declares (``reaches``) that the run did not record."""
+    reached = evidence.get("reached") or {}
+    return [name for name in check.reaches if name not in reached]
+
+
 def judge_run(result: RunResult, check: Check, variant: Variant) -> RunVerdict:
     failure = _not_run(result, check, variant)
     if failure:
@@ -60,6 +66,13 @@ def judge_run(result: RunResult, check: Check, variant: Variant) -> RunVerdict:
     if not evidence.get("trigger"):
         return RunVerdict(
             Outcome.ERROR, "the trigger never ran: the reproducer recorded no proof of it"
+        )
+    unreached = _unreached(check, evidence)
+    if unreached:
+        return RunVerdict(
+            Outcome.ERROR,
+            f"the trigger never reached the code that leaks: no record of "
+            f"{', '.join(unreached)} (child.reached)",
         )
     controls = evidence.get("controls", {})
     failed = sorted(name for name, held in controls.items() if not held)

@@ -50,6 +50,7 @@ def make_check(
     *,
     timeout: float = 60,
     exit_codes: tuple[int, ...] = (0,),
+    reaches: tuple[str, ...] = (),
 ) -> Check:
     return Check(
         name="synthetic",
@@ -63,6 +64,7 @@ def make_check(
         exit_codes=exit_codes,
         platforms=None,
         env={},
+        reaches=reaches,
     )
 
 

@@ -40,22 +40,27 @@ notes = "demo"
 [checks.gone]
 reproducer = "repro.py"
 probes = [{ probe = "gc_survivors", label = "owners" }]
+reaches = ["owners-dropped"]
 
 [checks.starts]
 reproducer = "repro.py"
 probes = [{ probe = "gc_survivors", label = "owners" }]
+reaches = ["owners-dropped"]
 
 [checks.stays]
 reproducer = "repro.py"
 probes = [{ probe = "gc_survivors", label = "owners" }]
+reaches = ["owners-dropped"]
 
 [checks.changes]
 reproducer = "repro.py"
 probes = [{ probe = "gc_survivors", label = "owners" }]
+reaches = ["owners-dropped"]
 
 [checks.same]
 reproducer = "repro.py"
 probes = [{ probe = "gc_survivors", label = "owners" }]
+reaches = ["owners-dropped"]
 
 [variants.affected]
 releases = ["3.0.6", "3.1.9"]

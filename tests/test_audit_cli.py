@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from harness import audit_report, cli, interpreters, metadata
+from harness import audit_cli, audit_report, cli, interpreters, metadata
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.usefixtures("offline_pypi")
@@ -366,3 +366,28 @@ def test_a_python_is_given_at_a_patch_level_or_read_at_one(capsys, tmp_path: Pat
     assert f"Python 3.11 (read as {interpreters.full_version('3.11')})" in out
     code, _, err = audit(capsys, "-r", pinned, "--python", "3.11.x")
     assert code == 2 and "--python '3.11.x'" in err
+
+
+def _verified(*cells: tuple[str, str]) -> dict:
+    return {
+        "findings": [],
+        "ignores": [],
+        "verify": [{"kind": kind, "outcome": outcome} for kind, outcome in cells],
+    }
+
+
+@pytest.mark.parametrize(
+    "cells, status",
+    [
+        ((("plain", "leak"), ("workaround", "clean")), 1),
+        ((("plain", "leak"), ("workaround", "error")), 4),
+        ((("plain", "flaky"),), 4),
+        ((("plain", "clean"), ("workaround", "skip")), 4),
+        ((("plain", "absent"), ("workaround", "clean")), 0),
+    ],
+)
+def test_a_verify_cell_without_a_verdict_has_its_own_exit_status_not_the_harness_failures(
+    cells: tuple, status: int
+) -> None:
+    assert audit_cli._exit_status(_verified(*cells)) == status
+    assert audit_cli.CELL_FAILED != audit_cli.HARNESS_FAILED

@@ -26,6 +26,7 @@ notes = "demo"
 [checks.main]
 reproducer = "repro.py"
 probes = [{ probe = "gc_survivors", label = "owners" }]
+reaches = ["owners-dropped"]
 
 [variants.affected]
 releases = ["1.0"]
@@ -64,6 +65,7 @@ def test_every_case_in_the_corpus_loads() -> None:
 def test_a_valid_file_loads(tmp_path: Path) -> None:
     case = metadata.load(write_case(tmp_path, VALID))
     assert case.variants["fixed"].releases == ("1.1", "latest")
+    assert case.checks["main"].reaches == ("owners-dropped",)
     assert case.expect[1].upstream is not None and "1.2" in case.expect[1].upstream
 
 
@@ -77,6 +79,9 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         ('id = "demo-1"', 'id = "demo-2"', "id"),
         ('reproducer = "repro.py"', 'reproducer = "missing.py"', "checks.main.reproducer"),
         ('probe = "gc_survivors"', 'probe = "gc_ghosts"', "checks.main.probes.0"),
+        ('reaches = ["owners-dropped"]\n', "", "checks.main"),
+        ('reaches = ["owners-dropped"]', "reaches = []", "checks.main.reaches"),
+        ('reaches = ["owners-dropped"]', 'reaches = ["Owners dropped"]', "checks.main.reaches.0"),
         ('label = "owners"', 'lable = "owners"', "checks.main.probes.0"),
         ('releases = ["1.0"]', 'releases = ["one"]', "variants.affected.releases"),
         ('releases = ["1.0"]', 'releases = ["1.0"]\npatch = "patch.py"', "variants.affected.patch"),

@@ -47,12 +47,14 @@ notes = "demo"
 
 [checks.doubles]
 reproducer = "repro.py"
+reaches = ["path"]
 probes = [{ probe = "temp_leftovers" }]
 evidence = "simulated"
 assumptions = "README.md"
 
 [checks.real]
 reproducer = "repro.py"
+reaches = ["path"]
 probes = [{ probe = "temp_leftovers" }]
 
 [variants.affected]

@@ -166,6 +166,7 @@ notes = "n"
 
 [checks.werkzeug]
 reproducer = "repro.py"
+reaches = ["path"]
 probes = [{ probe = "temp_leftovers" }]
 
 [variants.affected]

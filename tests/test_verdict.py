@@ -150,3 +150,38 @@ def test_a_probe_error_gives_its_summary_as_the_runs_reason() -> None:
         "error",
         "no object was tracked (o): nothing was dropped",
     )
+
+
+PATHED = make_check(
+    "survivors.py", "leak", [("gc_survivors", {"label": "o"})], reaches=("spooled", "loaded")
+)
+LEAKING = {"trigger": ["t"], "gc": {"o": {"tracked": 2, "survived": 2}}}
+
+
+def test_a_run_without_a_declared_path_record_is_an_error_even_when_it_leaks() -> None:
+    evidence = {**LEAKING, "reached": {"loaded": "from the temp dir"}}
+    judged = verdict.judge_run(_result(evidence), PATHED, make_variant())
+    assert (judged.outcome, judged.reason) == (
+        "error",
+        "the trigger never reached the code that leaks: no record of spooled (child.reached)",
+    )
+
+
+def test_a_run_with_every_declared_path_record_is_judged_by_its_probes() -> None:
+    evidence = {**LEAKING, "reached": {"loaded": "x", "spooled": "y"}}
+    judged = verdict.judge_run(_result(evidence), PATHED, make_variant())
+    assert (judged.outcome, judged.reason) == ("leak", "2 of 2 dropped objects survived (o)")
+
+
+@pytest.mark.parametrize("mode, outcome", [("reached", "leak"), ("unreached", "error")])
+def test_the_path_record_of_a_real_run_decides_between_a_verdict_and_an_error(
+    judge, mode: str, outcome: str
+) -> None:
+    check = make_check(
+        "reached.py", mode, [("gc_survivors", {"label": "o"})], reaches=("kept-in-a-list",)
+    )
+    result, judged = judge(check)
+    assert judged.outcome == outcome, judged.reason
+    assert ("kept-in-a-list" in result.observation.evidence.get("reached", {})) == (
+        mode == "reached"
+    )

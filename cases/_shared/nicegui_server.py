@@ -12,7 +12,7 @@ import asyncio
 import socket
 import time
 import urllib.request
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, List
 
 
 def get(port: int, path: str, timeout: float) -> int:
@@ -38,15 +38,24 @@ async def listening(port: int, timeout: float = 60.0) -> None:
 
 def serve(port: int, drive: Callable[[], Awaitable[None]], title: str) -> None:
     """Run the app on 127.0.0.1:``port`` (no reload, no browser); once it listens, await
-    ``drive()``, then shut the app down, whatever ``drive`` did."""
+    ``drive()``, then shut the app down, whatever ``drive`` did. NiceGUI only logs an exception
+    of a startup task, so one raised by ``drive`` is raised again once the app has stopped: the
+    run ends with a non-zero status and the traceback, not as a run whose trigger never ran."""
     from nicegui import app, ui
+
+    failed: List[BaseException] = []
 
     async def startup() -> None:
         try:
             await listening(port)
             await drive()
+        except Exception as exc:
+            failed.append(exc)
+            raise
         finally:
             app.shutdown()
 
     app.on_startup(startup)
     ui.run(host="127.0.0.1", port=port, reload=False, show=False, title=title)
+    if failed:
+        raise RuntimeError("the app's driver failed: %r" % failed[0]) from failed[0]

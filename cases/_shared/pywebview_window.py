@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import sys
+import tempfile
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from harness import child
@@ -105,6 +106,13 @@ def loaded_and_closed(seen: Dict[str, Any], closed: bool) -> bool:
         sys.stderr.write("the Qt window did not load and close: %r\n" % seen)
         return False
     return True
+
+
+def in_temp_dir(path: str) -> bool:
+    """Whether ``path`` is inside this process's temp dir (the one ``temp_leftovers`` lists,
+    as the temp-dir canary of the same process proves)."""
+    top = os.path.realpath(tempfile.gettempdir())
+    return os.path.commonpath([os.path.realpath(path), top]) == top
 
 
 def leave(code: int) -> None:

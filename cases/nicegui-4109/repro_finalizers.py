@@ -101,6 +101,9 @@ def main() -> None:
     child.growth("finalizers", points)
     total_during = len(all_finalizers())
     entries = registry_entries_of(model)
+    if entries:
+        child.reached("owner-registered", "BindableProperty.__set__ registered the changed "
+                      "object in bindable_properties (%d entries)" % entries)
 
     workaround = child.workaround()
     if workaround is not None:

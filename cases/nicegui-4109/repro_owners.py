@@ -81,6 +81,9 @@ def main() -> None:
     assigned = registry_size()
     read_back = sum(1 for number, owner in enumerate(owners) if owner.value == number)
     child.control("registered", assigned - before == OWNERS)
+    if assigned - before == OWNERS:
+        child.reached("owners-registered", "bindable_properties grew by one entry per owner "
+                      "(%d) when BindableProperty.__set__ ran" % OWNERS)
     if read_back == OWNERS:
         child.trigger(
             "%d owners assigned through BindableProperty.__set__ (values read back: %d, "

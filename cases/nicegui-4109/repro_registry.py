@@ -41,17 +41,19 @@ def entries_of(obj: Any) -> int:
     return sum(1 for key in list(binding.bindable_properties) if key[0] == id(obj))
 
 
-def drop_owners(count: int, refs: List["weakref.ref[Any]"], workaround: Any) -> None:
+def drop_owners(count: int, refs: List["weakref.ref[Any]"], workaround: Any) -> int:
     """Create ``count`` owners, assign each a value, let the workaround (if any) release them,
-    drop them and collect."""
+    drop them and collect; how many were in the registry before they were dropped."""
     owners = [Model() for _ in range(count)]
     for number, owner in enumerate(owners):
         owner.value = number
         refs.append(weakref.ref(owner))
+    registered = sum(1 for owner in owners if entries_of(owner))
     if workaround is not None:
         workaround.release(owners)
     del owners, owner
     full_collect()
+    return registered
 
 
 def main() -> None:
@@ -68,11 +70,14 @@ def main() -> None:
     drop_owners(WARM_UP, refs, workaround)
     baseline = len(binding.bindable_properties)
     points: List[Tuple[int, int]] = []
-    done = 0
+    done = registered = 0
     for step in STEPS:
-        drop_owners(step - done, refs, workaround)
+        registered += drop_owners(step - done, refs, workaround)
         done = step
         points.append((step, len(binding.bindable_properties) - baseline))
+    if registered == done:
+        child.reached("owners-registered", "each of the %d dropped owners was in "
+                      "bindable_properties (BindableProperty.__set__) before it was dropped" % done)
     child.trigger("nicegui %s: %d owners assigned through BindableProperty.__set__ and dropped, "
                   "in %d batches after a warm-up of %d" % (version, done, len(STEPS), WARM_UP))
     child.growth("registry", points)

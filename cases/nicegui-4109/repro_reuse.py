@@ -82,6 +82,9 @@ def main() -> None:
         owner.value = number
     dead_ids = {id(owner) for owner in owners}
     refs = [weakref.ref(owner) for owner in owners]
+    if dead_ids <= registry_ids():
+        child.reached("owners-registered-by-id", "BindableProperty.__set__ keyed each of the "
+                      "%d owners by id() in bindable_properties before they died" % OWNERS)
     if workaround is not None:
         workaround.release(owners)
     del owners, owner

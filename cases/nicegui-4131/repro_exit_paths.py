@@ -26,6 +26,7 @@ is gone: none, since the tracker unlinks what it reports.
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 from typing import Dict, List
@@ -85,6 +86,19 @@ raise SystemExit("unknown path %r" % path)
 '''
 
 
+def left_by(path: str, returncode: int, reports: List[str]) -> bool:
+    """Whether the child left by ``path``: it reported the import (printed right before it
+    leaves), then exited 0 without a new image (os._exit), died by SIGTERM, or its new image
+    ran (os.execv)."""
+    imported = any("imported" in line for line in reports)
+    new_image = any("new image" in line for line in reports)
+    if path == "os_exit":
+        return imported and returncode == 0 and not new_image
+    if path == "signal":
+        return imported and returncode == -signal.SIGTERM
+    return imported and new_image
+
+
 def run_path(path: str, exit_function_first: bool) -> Dict[str, object]:
     proc = subprocess.Popen([sys.executable, "-c", CHILD, path, "1" if exit_function_first else "0"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -103,6 +117,10 @@ def run_path(path: str, exit_function_first: bool) -> Dict[str, object]:
         if line.startswith("corpus-child: named semaphores after import:"):
             names = [name for name in line.split(":", 2)[2].strip().split(",") if name]
     child.control("child-imported-nicegui:" + path, any("imported" in line for line in reports))
+    if left_by(path, proc.returncode, reports):
+        child.reached("left-by-" + path, "the interpreter that imported nicegui reached its %s "
+                      "(exit status %s), so multiprocessing's exit handling never ran"
+                      % (path, proc.returncode))
     child.trigger("spawn, import nicegui, %sleave by %s (exit status %s)"
                   % ("multiprocessing.util._exit_function(), " if exit_function_first else "",
                      path, proc.returncode))

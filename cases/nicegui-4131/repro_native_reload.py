@@ -179,9 +179,16 @@ def main() -> int:
         for m in SEMAPHORES_RE.finditer(output)])
     child.record("children_joined_by_main", [
         {"process": m.group(1), "exit_code": int(m.group(3))} for m in JOINED_RE.finditer(output)])
-    child.record("reraised_signals", [int(m.group(1)) for m in RERAISED_RE.finditer(output)])
+    reraised = [int(m.group(1)) for m in RERAISED_RE.finditer(output)]
+    crashed = crashes(lines)
+    child.record("reraised_signals", reraised)
     child.record("tracker_lines", [line.rstrip() for line in lines if "leaked" in line])
-    child.record("crashes", crashes(lines))
+    child.record("crashes", crashed)
+    if reraised or crashed:
+        child.reached("worker-ended-abnormally", "the reload worker left without "
+                      "multiprocessing's exit handling: %s" % (
+                          "crashed (%s)" % crashed[0][0] if crashed
+                          else "re-raised signal %s" % reraised))
     return 0
 
 

@@ -181,8 +181,12 @@ def main() -> int:
     worker_exits = [int(m.group(2)) for m in WORKER_EXIT_RE.finditer(output)]
     child.record("worker_reraised_signals", reraised)
     child.record("worker_exit_codes", worker_exits)
-    child.control("worker-died-by-reraised-signal",
-                  bool(worker_exits) and -worker_exits[-1] in reraised)
+    died = bool(worker_exits) and -worker_exits[-1] in reraised
+    child.control("worker-died-by-reraised-signal", died)
+    if died:
+        child.reached("worker-died-by-reraised-signal", "the reload worker that imported the app "
+                      "died by the signal %d it re-raised, skipping multiprocessing's exit "
+                      "handling" % -worker_exits[-1])
     left = semaphores_left(names)
     if left is not None:
         child.record("worker_semaphores_left_in_dev_shm", left)

@@ -118,6 +118,7 @@ def check_reset(workaround: Any) -> Dict[str, Any]:
             workaround.track(store)
         store["answer"] = 42  # no event loop is running
         parked = parked_backups()
+        no_loop = not running_loop()
         if workaround:
             workaround.before_reset(app)
         app.reset()
@@ -125,7 +126,20 @@ def check_reset(workaround: Any) -> Dict[str, Any]:
             gc.collect()
         child.trigger("nicegui %s: key written with no loop running, app.reset(), gc.collect()" % VERSION)
     child.record("parked_backups_before_reset", parked)
+    if no_loop and store.get("answer") == 42:
+        child.reached("write-with-no-loop-then-reset", "FilePersistentDict took the write with "
+                      "no event loop running (%d backups parked as startup handlers), then "
+                      "app.reset() ran" % parked)
     return dict(store)
+
+
+def running_loop() -> bool:
+    """Whether an asyncio event loop runs in this thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def observe_snapshots(store: Any, disk: Disk, seen: Dict[str, Any]) -> Callable[[], None]:
@@ -220,6 +234,9 @@ def check_teardown(workaround: Any, disk_kind: str) -> Dict[str, Any]:
     else:  # the write-up's fix replaces the running backup instead of queueing the second one
         state = "a backup %s in flight, the second %s" % (
             seen["in_flight"], "queued" if seen["queued"] else "started in its place")
+    child.reached("second-write-before-shutdown", "the second write came %s, then %s"
+                  % ("after a synchronous backup" if seen["synchronous"]
+                     else "while a background backup had taken its snapshot", described))
     child.trigger("nicegui %s, %s disk: two writes (%s), then %s" % (VERSION, disk_kind, state, described))
     return dict(store)
 

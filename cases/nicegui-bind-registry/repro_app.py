@@ -6,8 +6,10 @@ A NiceGUI app served over HTTP on 127.0.0.1 (``ui.run``). The page ``/visit`` ma
 (``bind_text_from``); it also makes a ``Form`` model bound only to an input element
 (``bind_value``), the control. The driver (an ``app.on_startup`` task) requests the page over
 HTTP again and again; after each batch the visits' clients are pruned the way NiceGUI prunes
-clients that never connected (``Client.prune_instances`` with no age threshold) and the models
-still alive after ``gc.collect()`` are counted (growth label ``visits``). Then the app shuts down.
+clients that never connected (one pass of ``Client.prune_instances`` with no age threshold, or
+before 2.23.1, where it is an endless loop, the same ``client.delete()`` of each such client)
+and the models still alive after ``gc.collect()`` are counted (growth label ``visits``). Then
+the app shuts down. Path: each visit's ``binding.bind`` added entries to ``binding.bindings``.
 
 Controls: every visit's client was deleted; every ``Form`` (bound to elements only) was freed
 with its client, so pruning really removes a client's bindings; every view model showed the
@@ -19,9 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import weakref
 from importlib import metadata
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 from cases._shared import nicegui_server
 from harness import child
@@ -61,12 +64,21 @@ models: List["weakref.ref[ViewModel]"] = []
 forms: List["weakref.ref[Form]"] = []
 clients: List["weakref.ref[Any]"] = []
 shown: List[bool] = []
+registered: List[bool] = []
+pruned_by: Set[str] = set()
+
+
+def entries() -> int:
+    """Entries of the module-level registry ``binding.bindings`` (the code that leaks)."""
+    return sum(len(links) for links in list(binding.bindings.values()))
 
 
 @ui.page("/visit")
 def visit() -> None:
     model = ViewModel()
+    before = entries()
     binding.bind(model, "value", STATE, "value")
+    registered.append(entries() > before)
     ui.label().bind_text_from(model, "value")
     form = Form()
     ui.input().bind_value(form, "text")
@@ -79,9 +91,24 @@ def visit() -> None:
         WORKAROUND.release_with_client(client, model)
 
 
+def prune_once() -> str:
+    """One pass of NiceGUI's pruning of clients that never connected, with no age threshold;
+    how it was done. From 2.23.1 (PR #5074) ``Client.prune_instances(client_age_threshold=0)``
+    is that pass; before, ``prune_instances`` is an endless loop that deletes, every 10 s, the
+    clients that are not shared and have no socket connection after 60 s, by ``client.delete()``:
+    the same deletion, done here at once."""
+    if "client_age_threshold" in inspect.signature(Client.prune_instances).parameters:
+        Client.prune_instances(client_age_threshold=0)
+        return "Client.prune_instances(client_age_threshold=0)"
+    for client in list(Client.instances.values()):
+        if not client.shared and not client.has_socket_connection:
+            client.delete()
+    return "client.delete() of each client that is not shared and has no socket connection"
+
+
 async def prune() -> None:
-    """Delete the visits' clients as NiceGUI's pruning timer does, then let their tasks end."""
-    Client.prune_instances(client_age_threshold=0)
+    """Delete the visits' clients as NiceGUI's pruning does, then let their tasks end."""
+    pruned_by.add(prune_once())
     await asyncio.sleep(0.5)
 
 
@@ -116,6 +143,7 @@ async def drive() -> None:
         "clients_left": sum(1 for ref in clients if ref() in Client.instances.values()),
         "active_links": len(binding.active_links),
         "bindings": len(binding.bindings),
+        "pruned_by": sorted(pruned_by),
     }
     child.record("app", evidence)
     served = statuses == [200] * len(statuses) and len(models) == len(statuses)
@@ -124,6 +152,9 @@ async def drive() -> None:
     child.control("element-bound-forms-freed", evidence["forms_alive"] == 0)
     child.control("models-showed-state", all(shown))
     child.growth("visits", points)
+    if registered and all(registered):
+        child.reached("visits-registered", "each of the %d visits' binding.bind added entries "
+                      "to binding.bindings" % len(registered))
     child.trigger("nicegui %s: %d visits of /visit over HTTP on 127.0.0.1, clients pruned"
                   % (VERSION, len(models)))
     print(evidence, points)

@@ -63,6 +63,11 @@ def tie(binding: Any, way: str, model: Model, state: State) -> None:
         binding.bind_from(model, "value", state, "value", same)
 
 
+def entries(binding: Any) -> int:
+    """Entries of the module-level registry ``binding.bindings`` (the code that leaks)."""
+    return sum(len(links) for links in list(binding.bindings.values()))
+
+
 def collect() -> None:
     for _ in range(3):
         gc.collect()
@@ -72,12 +77,14 @@ def measure(binding: Any, way: str, release: Callable[[List[Any]], Any] | None) 
     """Tie models one after another; return the retention points and what the controls need."""
     state = State()
     refs: List["weakref.ref[Model]"] = []
-    synced = 0
+    synced = registered = 0
 
     def one() -> None:
-        nonlocal synced
+        nonlocal synced, registered
         model = Model(state.value if way == "bind_to" else 0)
+        before = entries(binding)
         tie(binding, way, model, state)
+        registered += entries(binding) > before
         synced += model.value == state.value
         refs.append(weakref.ref(model))
         if release is not None:
@@ -96,7 +103,8 @@ def measure(binding: Any, way: str, release: Callable[[List[Any]], Any] | None) 
         collect()
         points.append((done, sum(ref() is not None for ref in refs) - base))
     registry = {"bindings": len(binding.bindings), "active_links": len(binding.active_links)}
-    return {"points": points, "synced": synced, "ties": len(refs), "registry": registry}
+    return {"points": points, "synced": synced, "registered": registered, "ties": len(refs),
+            "registry": registry}
 
 
 def untied_models_collected() -> bool:
@@ -124,6 +132,9 @@ def main() -> None:
         child.control("%s-synchronised" % way, seen[way]["synced"] == seen[way]["ties"])
         child.growth(way, seen[way]["points"])
     child.record("measured", seen)
+    if all(seen[way]["registered"] == seen[way]["ties"] for way in WAYS):
+        child.reached("ties-registered", "every tie (%s) added entries to binding.bindings"
+                      % ", ".join(WAYS))
     child.trigger(
         "%s: %s models tied to one app-wide state and dropped (bind: %s)"
         % (

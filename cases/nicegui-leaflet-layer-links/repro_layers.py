@@ -90,8 +90,10 @@ def rounds(
         survivors.track(leaflet)
         map_refs.append(weakref.ref(leaflet))
         markers = [leaflet.marker(latlng=(51.5 + i / 100, 7.5)) for i in range(MARKERS)]
+        before = marker_links()
         for marker in markers:
             label.bind_text_from(marker, "latlng", backward=str)
+        seen.setdefault("linked", []).append(marker_links() - before)
         seen.setdefault("shown", []).append(label.text == str(markers[-1].latlng))
         remove(leaflet, markers)
         seen.setdefault("left_on_map", []).append(sum(m in leaflet.layers for m in markers))
@@ -150,6 +152,10 @@ async def drive() -> None:
                   after_prune == {"marker_links": 0, "maps_alive": 0})
     child.growth("remove_layer", seen["remove_layer"])
     child.growth("clear_layers", seen["clear_layers"])
+    if seen["linked"] and all(linked >= MARKERS for linked in seen["linked"]):
+        child.reached("markers-linked-to-label", "in each of the %d maps, bind_text_from made one "
+                      "binding link per marker (%d) before the markers were removed"
+                      % (len(seen["linked"]), MARKERS))
     child.trigger("nicegui %s: %d maps of %d markers, markers removed (remove_layer, "
                   "clear_layers), maps deleted, label kept" % (VERSION, 2 * ROUNDS, MARKERS))
     print(seen, survived, after_prune)

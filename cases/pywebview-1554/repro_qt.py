@@ -84,6 +84,10 @@ def main() -> int:
 
     if not pywebview_window.loaded_and_closed(seen, closed):
         return 1
+    if seen.get("renderer") == "qtwebengine":
+        child.reached("qt-private-window-loaded", "a window of pywebview's Qt backend "
+                      "(qtwebengine, private mode by default) loaded its page and answered "
+                      "JavaScript")
     child.trigger("webview.start(gui='qt'): page loaded, evaluate_js('6 * 7') == 42, window.destroy(), GUI loop ended")
     return 0
 

@@ -103,6 +103,10 @@ def main() -> int:
                      "TemporaryDirectory (the private-mode temp folder arrived in 4.1, PR #1082)"
                      % pywebview_window.version())
         return 0
+    if pywebview_window.in_temp_dir(folder):
+        child.reached("user-data-folder-in-temp-dir", "pywebview made its user data folder %s "
+                      "inside the inspected temp dir (existing while the window was open: %s)"
+                      % (folder, seen.get("folder_while_open")))
     child.trigger("webview.start(): EdgeChromium window shown, page loaded, window.destroy(), GUI loop ended")
     left = _count(folder) if os.path.isdir(folder) else None
     child.state("user-data-folder", "removed", "removed" if left is None else "left (%d entries)" % left)

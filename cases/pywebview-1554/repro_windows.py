@@ -36,6 +36,7 @@ def main() -> int:
         if seen["loaded"]:
             seen["js"] = window.evaluate_js("6 * 7")
         seen["folder"] = getattr(sys.modules.get("webview.platforms.winforms"), "cache_dir", None)
+        seen["folder_while_open"] = bool(seen["folder"]) and os.path.isdir(seen["folder"])
         window.destroy()
 
     with child.capture_warnings():
@@ -51,6 +52,10 @@ def main() -> int:
     if folder is None:
         child.absent("this release hands WebView2 no user data folder in private mode (PR #1082, 4.1)")
         return 0
+    if pywebview_window.in_temp_dir(folder):
+        child.reached("user-data-folder-in-temp-dir", "pywebview made its user data folder %s "
+                      "inside the inspected temp dir (existing while the window was open: %s)"
+                      % (folder, seen.get("folder_while_open")))
     child.trigger("webview.start(gui='edgechromium'): page loaded (JS 6*7 == 42), "
                   "window.destroy(), GUI loop ended")
     child.state("user-data-folder", "removed", "left" if os.path.isdir(folder) else "removed")

@@ -26,7 +26,11 @@ def main() -> int:
     window = userfiles.window()
 
     pywebview_window.start(
-        pywebview_window.round_trip_then_close(window, seen), gui="qt", storage_path=storage
+        pywebview_window.round_trip_then_close(
+            window, seen, lambda: seen.update(kept_while_open=userfiles.kept(storage))
+        ),
+        gui="qt",
+        storage_path=storage,
     )
     child.record("storage_path", storage)
     pywebview_window.record_round_trip(seen)
@@ -36,6 +40,7 @@ def main() -> int:
         "webview.start(gui='qt', storage_path=...): page loaded, evaluate_js('6 * 7') "
         "== 42, window.destroy(), GUI loop ended"
     )
+    userfiles.reached(storage, seen.get("kept_while_open"))
     userfiles.judge(storage)
     return 0
 

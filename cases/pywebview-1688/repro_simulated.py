@@ -88,6 +88,7 @@ def main() -> int:
         "webview.start(storage_path=...) in private mode: EdgeChromium window shown, "
         "page loaded, window.destroy(), GUI loop ended"
     )
+    userfiles.reached(storage, seen.get("kept_while_open"))
     child.state("user-files", list(userfiles.USER_FILES), kept)
     return 0
 

@@ -31,6 +31,7 @@ def main() -> int:
         seen["loaded"] = window.events.loaded.wait(LOAD_TIMEOUT)
         if seen["loaded"]:
             seen["js"] = window.evaluate_js("6 * 7")
+        seen["kept_while_open"] = userfiles.kept(storage)
         window.destroy()
 
     pywebview_window.start(close_when_loaded, gui="edgechromium", storage_path=storage)
@@ -44,6 +45,7 @@ def main() -> int:
         "webview.start(gui='edgechromium', storage_path=...): page loaded, "
         "window.destroy(), GUI loop ended"
     )
+    userfiles.reached(storage, seen.get("kept_while_open"))
     userfiles.judge(storage)
     return 0
 

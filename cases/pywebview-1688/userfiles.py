@@ -37,6 +37,14 @@ def window() -> Any:
     return webview.create_window("corpus pywebview-1688", html="<p>corpus</p>")
 
 
+def reached(folder: str, while_open: Any) -> None:
+    """The path: the user's files were in the storage folder while the window was open (what
+    the window's closing must leave alone)."""
+    if while_open == list(USER_FILES):
+        child.reached("user-files-in-storage-path-while-open", "the window ran with "
+                      "storage_path=%s holding the user's files %s" % (folder, ", ".join(USER_FILES)))
+
+
 def judge(folder: str) -> None:
     """The verdict (``state_lost``, label ``user-files``): the user's files expected after exit,
     next to those still there."""

@@ -117,10 +117,12 @@ def main(mode: str) -> int:
         page_ok = str(seen.get("page", "")).startswith(tls.MARKER + " ")
     child.control("javascript-round-trip", seen.get("js") == 42)
     child.control("page-loaded", page_ok)
-    child.control(
-        "certificate-generated",
-        any(n.startswith("certfile_") for n in seen.get("tls_files_while_open", [])),
-    )
+    generated = [n for n in seen.get("tls_files_while_open", []) if n.startswith("certfile_")]
+    child.control("certificate-generated", bool(generated))
+    if generated:
+        child.reached("tls-files-generated-in-temp-dir", "start(ssl=True) generated its key and "
+                      "certificate in the inspected temp dir (%s there while the window was "
+                      "open)" % ", ".join(seen["tls_files_while_open"]))
     if mode == "remote":
         child.control("remote-site-served", bool(_Page.hits))
     if seen.get("server") is not None or mode == "local":

@@ -90,6 +90,8 @@ def main() -> int:
     if seen.get("verified_get") is not True:
         sys.stderr.write("the window or the TLS server did not work: %r\n" % seen)
         return 1
+    child.reached("server-used-user-key", "pywebview's server loaded the user's keyfile and "
+                  "certfile: the TLS handshake presented the user's certificate")
     child.trigger(
         "webview.start(gui='qt', ssl=True, server_args={keyfile, certfile}) with a local URL: "
         "page loaded over https, TLS handshake presented the user's certificate, window.destroy()"

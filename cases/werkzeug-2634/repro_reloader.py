@@ -25,6 +25,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from importlib.metadata import version
 from typing import Any, Optional
@@ -106,6 +107,12 @@ def main() -> None:
             and pid != server.pid
             and counts == list(range(counts[0], counts[0] + REQUESTS))
         )
+        scratch = [n for n in os.listdir(tempfile.gettempdir()) if n.startswith("corpus-app-scratch-")]
+        child.record("scratch_while_serving", scratch)
+        if started and scratch:
+            child.reached("app-process-served-with-scratch-file", "the reloader's app process "
+                          "(pid %d, not the reloader's %d) served the requests, its scratch file "
+                          "%s in the inspected temp dir" % (pid, server.pid, scratch[0]))
         if started:
             if target == "app":
                 how = "SIGTERM to the app process"

@@ -97,6 +97,12 @@ def main() -> None:
         os.remove(path)
     if reply.status == 200 and received == SIZE:
         child.trigger("GET of a %d MB file served, whole body read" % (SIZE // MB))
+        if served.get("app_iter"):
+            child.reached(
+                "large-file-body-served",
+                "the app handed the server the %d MB file as %s and the client read all of it"
+                % (SIZE // MB, served["app_iter"]),
+            )
     child.record("versions", {"werkzeug": version("werkzeug")})
     child.record(
         "memory",

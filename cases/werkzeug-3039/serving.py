@@ -37,6 +37,7 @@ WSGIApp = Callable[[Dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 callbacks_ran: Dict[str, int] = {"GET": 0, "HEAD": 0}
 served: Dict[str, Dict[str, Any]] = {}
+registered: Dict[str, List[str]] = {}  # method -> folders of the downloads registered for removal
 
 
 class ServerFileWrapper(FileWrapper):
@@ -59,7 +60,9 @@ def write_download(method: str) -> str:
 
 
 def remove_download(method: str, path: str) -> Callable[[], None]:
-    """The callback a view registers with ``call_on_close``: deletes ``path``, counts the run."""
+    """The callback a view registers with ``call_on_close``: deletes ``path``, counts the run
+    (and the registration, with the file's folder: the path record)."""
+    registered.setdefault(method, []).append(os.path.dirname(path))
 
     def remove() -> None:
         os.unlink(path)
@@ -142,4 +145,8 @@ def report(
     child.record("leftover_files", leftovers)
     child.record("workaround", workaround)
     child.callbacks("get", expected=1, ran=callbacks_ran["GET"])
+    if registered.get("GET") == [tempfile.gettempdir()]:
+        child.reached("get-download-registered-for-removal", "the GET view wrote its download to "
+                      "the inspected temp dir and registered its removal with call_on_close; the "
+                      "body went to the server as %s" % served.get("GET", {}).get("app_iter"))
     child.control("head-callback-ran", head["status"] == 200 and callbacks_ran["HEAD"] == 1)

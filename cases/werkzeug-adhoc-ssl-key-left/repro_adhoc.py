@@ -9,13 +9,16 @@ stop`` send) or SIGINT (Ctrl-C, the control: Python unwinds normally and runs ``
 
 Evidence: the files the server made in the temp dir while serving (``files_while_serving``:
 name, mode, whether it holds a PEM private key), the server's exit status, and the files still
-there afterwards (``left_after_exit``, same fields). The probe ``temp_leftovers`` counts the
+there afterwards (``left_after_exit``, same fields). Path: the private key the server loaded
+into its TLS context was a file inside this process's temp dir, the one the probe lists (the
+temp-dir canary of this process proves it); a key written anywhere else leaves no record. The probe ``temp_leftovers`` counts the
 ``tmp*`` entries left. Controls: the HTTPS request was served with the adhoc certificate, and
 the server was ended by the signal sent (not by a crash).
 """
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import ssl
@@ -25,12 +28,34 @@ import sys
 import tempfile
 import time
 from importlib.metadata import version
-from typing import Any, Dict, List, Set
+from typing import Any, Dict, List, Optional, Set
 
 from cases._shared import server_death
 from harness import child
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "serve_adhoc.py")
+LOADED = "adhoc-keys-loaded.jsonl"  # in the run's folder, outside the temp dir the probe lists
+
+
+def loaded_keys(report: str) -> List[Dict[str, Any]]:
+    """The key files the server loaded into its TLS context (``serve_adhoc.py`` notes them)."""
+    try:
+        with open(report, encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+    except OSError:
+        return []
+
+
+def inside(folder: str, path: str) -> bool:
+    top = os.path.realpath(folder)
+    return os.path.commonpath([os.path.realpath(path), top]) == top
+
+
+def key_in(folder: str, keys: List[Dict[str, Any]]) -> Optional[str]:
+    """The private key file loaded from inside ``folder``, if any."""
+    return next(
+        (k["keyfile"] for k in keys if k["private_key"] and inside(folder, k["keyfile"])), None
+    )
 
 
 def describe(folder: str, names: Set[str]) -> List[Dict[str, Any]]:
@@ -82,12 +107,19 @@ def main() -> None:
     folder = tempfile.gettempdir()
     before = set(os.listdir(folder))
     port = child.free_port()
-    server = subprocess.Popen([sys.executable, SERVER, str(port)])
+    report = os.path.abspath(LOADED)
+    server = subprocess.Popen([sys.executable, SERVER, str(port), report])
     try:
         reply = fetch(server, port, time.monotonic() + 30)
         child.record("https", reply)
         made = {n for n in os.listdir(folder) if n.startswith("tmp")} - before
         child.record("files_while_serving", describe(folder, made))
+        keys = loaded_keys(report)
+        child.record("keys_loaded", keys)
+        key = key_in(folder, keys)
+        if key is not None:
+            child.reached("key-loaded-from-inspected-temp-dir", "the server loaded its private "
+                          "key from %s, inside the temp dir the probe lists" % key)
         served = reply["status"] == 200 and reply["adhoc"]
         if served:
             child.trigger("HTTPS GET served with the adhoc certificate, then %s" % sys.argv[1])

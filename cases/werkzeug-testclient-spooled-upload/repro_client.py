@@ -19,8 +19,7 @@ import uploads
 
 @Request.application
 def app(request: Request) -> Response:
-    received = len(request.files["file"].read())
-    return Response(uploads.note_request(request.environ, received))
+    return Response(uploads.note_request(request.environ, request.files["file"]))
 
 
 def main() -> None:

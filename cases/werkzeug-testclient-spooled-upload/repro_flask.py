@@ -17,8 +17,7 @@ app = flask.Flask(__name__)
 
 @app.post("/upload")
 def upload() -> str:
-    received = len(flask.request.files["file"].read())
-    return uploads.note_request(flask.request.environ, received)
+    return uploads.note_request(flask.request.environ, flask.request.files["file"])
 
 
 def main() -> None:

@@ -14,7 +14,10 @@ it, and the measurement.
   upload whole from a ``wsgi.input`` of that kind (a regular file: the spooled body exists,
   so the trigger ran), and the control
   ``fds-channel-live``: while the app handled the first upload the process had more
-  descriptors than before (the count sees the open body or connection).
+  descriptors than before (the count sees the open body or connection);
+- the path records: ``body-spooled-to-file`` when every request body was a regular file (the
+  test client spooled it), ``form-part-spooled-to-file`` when Werkzeug's form parser had put
+  every upload's file part on disk (what the real server must close with the request).
 """
 from __future__ import annotations
 
@@ -46,13 +49,25 @@ def body_kind(stream: Any) -> str:
     return "file" if stat.S_ISREG(mode) else "socket"
 
 
-def note_request(environ: Dict[str, Any], received: int) -> str:
-    """Called by the app for each upload: where its request body was, and what arrived."""
+def part_kind(stream: Any) -> str:
+    """``file`` or ``memory``: where the form parser kept a file part. A SpooledTemporaryFile
+    is read by its flag, since asking for its ``fileno()`` would move it to disk."""
+    rolled = getattr(stream, "_rolled", None)
+    if rolled is not None:
+        return "file" if rolled else "memory"
+    return body_kind(stream)
+
+
+def note_request(environ: Dict[str, Any], part: Any) -> str:
+    """Called by the app for each upload with its form file part: where the request body and
+    the part were, and what arrived."""
+    received = len(part.read())
     stream = environ["wsgi.input"]
     seen.append(
         {
             "input": type(stream).__name__,
             "kind": body_kind(stream),
+            "part": part_kind(part.stream),
             "received": received,
             "fds": child.open_fds(),  # while the body is open
         }
@@ -96,6 +111,13 @@ def measure(
         if spooled:
             what = "%d uploads of %d bytes, each body read from a %s" % (UPLOADS, SIZE, kind)
             child.trigger(what)
+        uploaded = len(seen) == UPLOADS
+        if uploaded and all(s["kind"] == "file" for s in seen):
+            child.reached("body-spooled-to-file", "the test client spooled each of the %d "
+                          "request bodies of %d bytes to a file" % (UPLOADS, SIZE))
+        if uploaded and all(s["part"] == "file" for s in seen):
+            child.reached("form-part-spooled-to-file", "Werkzeug's form parser put the file part "
+                          "of each of the %d uploads of %d bytes on disk" % (UPLOADS, SIZE))
         child.fds("uploads", before, after)
         during = seen[0]["fds"] if seen else -1
         child.record("uploads", {"before": before, "during_first": during, "after": after})
