@@ -2,8 +2,8 @@
 
 This module runs inside the cell's own environment, on every Python the corpus covers
 (3.8 and later), next to whatever release of the upstream package the cell installed. So it
-uses the standard library only (``open_fds`` needs psutil, which a check that uses the
-``open_fds`` probe gets installed in its environment).
+uses the standard library only (``open_fds`` and ``listeners_left`` need psutil, which a check
+that uses the ``open_fds`` or ``listeners_left`` probe gets installed in its environment).
 
 Every call writes the whole evidence document again, atomically, to the file named by
 ``CORPUS_EVIDENCE``: a reproducer that leaves by ``os._exit`` or a signal keeps what it had
@@ -21,16 +21,18 @@ Conventions (the probes in ``harness/probes`` read these keys):
 - ``controls``: name -> bool, built-in controls that must hold for the run to count (for
   instance: the HEAD request's callback did run).
 - ``warnings``: warnings and unraisable exceptions seen while ``capture_warnings`` was active.
-- ``gc`` / ``callbacks`` / ``fds`` / ``state`` / ``growth``: label -> measurements, see each
-  function.
+- ``gc`` / ``callbacks`` / ``fds`` / ``state`` / ``growth`` / ``threads`` / ``listeners``:
+  label -> measurements, see each function.
 - ``absent``: why this release has no such code path (the cell is ``absent``, never clean).
 
 Canaries prove that a channel a probe reads was live in this very run: the first ``trigger``
 leaves an entry ``corpus-canary-*`` in the process's temp dir (``temp_leftovers``), the end of
 ``capture_warnings`` raises a canary warning and drops a canary coroutine (``warnings``,
-``never_awaited``), and ``tracker_canary`` leaves a shared-memory block for the resource
-tracker to report (``leaked_semaphores``). A blinded run (``CORPUS_BLIND``) switches a channel
-off: the child then records nothing under the named keys, and warnings are ignored.
+``never_awaited``), ``tracker_canary`` leaves a shared-memory block for the resource tracker
+to report (``leaked_semaphores``), and ``threads_left`` and ``listeners_left`` start a thread
+and open a listener that their after snapshots must show. A blinded run (``CORPUS_BLIND``)
+switches a channel off: the child then records nothing under the named keys, and warnings are
+ignored.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ import os
 import socket
 import sys
 import tempfile
+import threading
+import time
 import warnings
 import weakref
 from types import ModuleType
@@ -335,3 +339,82 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# Threads and listening sockets left after a cleanup: ``threads_left`` and ``listeners_left``.
+THREAD_CANARY = "corpus-canary-thread"
+CANARY_HOST = "127.0.0.1"
+
+
+def _threads() -> list[dict[str, Any]]:
+    return [{"name": t.name, "ident": t.ident, "daemon": t.daemon} for t in threading.enumerate()]
+
+
+def _listening() -> list[dict[str, Any]]:
+    """This process's TCP sockets in LISTEN and its bound, unconnected UDP sockets (psutil)."""
+    import psutil
+
+    process = psutil.Process()
+    # net_connections since psutil 6.0; connections, its old name, before
+    connections = getattr(process, "net_connections", None) or process.connections
+    found = []
+    for conn in connections(kind="inet"):
+        tcp = conn.type == socket.SOCK_STREAM
+        if tcp:
+            listening = conn.status == psutil.CONN_LISTEN
+        else:  # bound to a port, connected to no peer
+            listening = bool(conn.laddr) and bool(conn.laddr[1]) and not conn.raddr
+        if listening:
+            found.append(
+                {
+                    "family": socket.AddressFamily(conn.family).name,
+                    "type": "tcp" if tcp else "udp",
+                    "address": conn.laddr[0],
+                    "port": conn.laddr[1],
+                }
+            )
+    return found
+
+
+def _settle(snapshot: Callable[[], list[dict[str, Any]]], before: list[Any], settle: float) -> None:
+    """Wait up to ``settle`` seconds for whatever was not there before to go: a cleanup may
+    signal a thread or a server and return before it has stopped."""
+    deadline = time.monotonic() + settle
+    while time.monotonic() < deadline and any(e not in before for e in snapshot()):
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def threads_left(label: str, settle: float = 1.0) -> Iterator[None]:
+    """Record the threads alive (``threading.enumerate``: name, ident, daemon) before the block
+    and after it, once those it started have had ``settle`` seconds to end; wrap the trigger
+    and its cleanup. The after snapshot must show a canary thread started just before it (the
+    ``threads_left`` probe errs without it); the canary is then stopped. The block must end
+    normally: nothing is recorded otherwise."""
+    before = _threads()
+    yield
+    _settle(_threads, before, settle)
+    stop = threading.Event()
+    canary = threading.Thread(target=stop.wait, name=THREAD_CANARY, daemon=True)
+    canary.start()
+    after = _threads()
+    stop.set()
+    canary.join()
+    _record_labelled("threads", label, {"before": before, "after": after})
+
+
+@contextlib.contextmanager
+def listeners_left(label: str, settle: float = 1.0) -> Iterator[None]:
+    """Record this process's listening sockets (family, tcp or udp, local address and port;
+    needs psutil) before the block and after it, as ``threads_left`` does. The after snapshot
+    must show a canary listener opened on 127.0.0.1 just before it (its port is recorded as
+    ``canary``); it is closed afterwards."""
+    before = _listening()
+    yield
+    _settle(_listening, before, settle)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as canary:
+        canary.bind((CANARY_HOST, 0))
+        canary.listen(1)
+        after = _listening()
+        port = canary.getsockname()[1]
+    _record_labelled("listeners", label, {"before": before, "after": after, "canary": port})

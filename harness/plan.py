@@ -18,7 +18,7 @@ from .metadata import LATEST, Case, Check, MetadataError, Variant
 from .sources import Source
 
 PLATFORM = "win32" if sys.platform == "win32" else sys.platform.rstrip("0123456789")
-PSUTIL_PROBES = {"open_fds"}
+PSUTIL_PROBES = {"open_fds", "listeners_left"}
 
 
 @dataclass(frozen=True)

@@ -222,11 +222,12 @@ def test_a_source_without_its_python_is_a_skip_that_keeps_the_source(
     )
 
 
-def test_a_check_that_counts_descriptors_gets_psutil_in_its_environment(
-    case: metadata.Case,
+@pytest.mark.parametrize("probe", ["open_fds", "listeners_left"])
+def test_a_check_whose_probe_reads_through_psutil_gets_it_in_its_environment(
+    case: metadata.Case, probe: str
 ) -> None:
     check = dataclasses.replace(
-        case.checks["main"], probes=(metadata.ProbeSpec("open_fds", {"label": "files"}),)
+        case.checks["main"], probes=(metadata.ProbeSpec(probe, {"label": "files"}),)
     )
     cell = plan.Cell(case, check, case.variants["affected"], "1.0", "3.13")
     assert plan.resolve(cell).requirements == ("demo==1.0", "psutil")

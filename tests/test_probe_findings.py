@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from harness import probes
-from harness.child import COROUTINE_CANARY, TEMP_CANARY, WARNING_CANARY
+from harness.child import (
+    CANARY_HOST,
+    COROUTINE_CANARY,
+    TEMP_CANARY,
+    THREAD_CANARY,
+    WARNING_CANARY,
+)
 from harness.probes import CLEAN, ERROR, LEAK, Finding, Observation, base
 
 
@@ -67,8 +73,8 @@ def test_blinding_merges_the_channels_of_several_probes(names: list, env: dict) 
             {},
             (
                 "unknown probe 'nope' (known: callbacks_not_run, gc_survivors, growth, "
-                "leaked_semaphores, never_awaited, open_fds, state_lost, temp_leftovers, "
-                "warnings)"
+                "leaked_semaphores, listeners_left, never_awaited, open_fds, state_lost, "
+                "temp_leftovers, threads_left, warnings)"
             ),
         ),
         ("gc_survivors", {}, "probe 'gc_survivors': missing a required argument: 'label'"),
@@ -931,3 +937,455 @@ def test_leaked_semaphores_shows_at_most_10_lines_but_counts_all() -> None:
     reports = [tracker(1)] * 12 + [CANARY_REPORT]
     finding = assess("leaked_semaphores", {}, stderr="\n".join(reports))
     assert (finding.data["count"], finding.data["lines"]) == (12, [tracker(1)] * 10)
+
+
+# --- threads: threads_left ------------------------------------------------------------------
+
+MAIN = {"name": "MainThread", "ident": 1, "daemon": False}
+CANARY_THREAD = {"name": THREAD_CANARY, "ident": 99, "daemon": True}
+
+
+def thread(name: str, ident: int) -> dict:
+    return {"name": name, "ident": ident, "daemon": True}
+
+
+def threads_seen(before: list, after: list) -> dict:
+    return {"threads": {"worker": {"before": before, "after": after}}}
+
+
+def threads_data(
+    left: list, ignored: tuple = (), ignore: str = "", tolerance: int = 0, canary: bool = True
+) -> dict:
+    return {
+        "count": len(left),
+        "left": left,
+        "ignored": list(ignored),
+        "ignore": ignore,
+        "tolerance": tolerance,
+        "canary": canary,
+    }
+
+
+NO_CANARY_THREAD = (
+    "no canary thread after the cleanup (worker): the snapshot was not taken live in this run "
+    "(channel dead)"
+)
+NO_THREAD_LISTS = (
+    "threads evidence 'worker' lacks 'before'/'after' lists of threads with a name and an ident"
+)
+
+
+def clean_threads(count: int, tolerance: int = 0) -> str:
+    threads = "1 thread" if count == 1 else f"{count} threads"
+    return f"{threads} left after cleanup, within {tolerance} (worker; canary seen)"
+
+
+@pytest.mark.parametrize(
+    "evidence, params, expected",
+    [
+        pytest.param(
+            threads_seen([MAIN], [MAIN, thread("b", 2), thread("a", 3), CANARY_THREAD]),
+            {},
+            Finding(
+                LEAK,
+                "2 threads left running after cleanup (worker): a, b",
+                threads_data(["a", "b"]),
+            ),
+            id="leak",
+        ),
+        pytest.param(
+            threads_seen([MAIN], [CANARY_THREAD, MAIN, thread("a", 3)]),
+            {},
+            Finding(LEAK, "1 thread left running after cleanup (worker): a", threads_data(["a"])),
+            id="one-thread",
+        ),
+        pytest.param(
+            threads_seen([MAIN], [MAIN, thread("w", 2), thread("w", 3), CANARY_THREAD]),
+            {},
+            Finding(
+                LEAK, "2 threads left running after cleanup (worker): w", threads_data(["w", "w"])
+            ),
+            id="same-name-counted-twice-named-once",
+        ),
+        pytest.param(
+            threads_seen([MAIN, thread("w", 2)], [MAIN, thread("w", 3), CANARY_THREAD]),
+            {},
+            Finding(LEAK, "1 thread left running after cleanup (worker): w", threads_data(["w"])),
+            id="same-name-other-ident-is-new",
+        ),
+        pytest.param(
+            threads_seen([MAIN, thread("w", 2)], [MAIN, thread("v", 2), CANARY_THREAD]),
+            {},
+            Finding(LEAK, "1 thread left running after cleanup (worker): v", threads_data(["v"])),
+            id="same-ident-other-name-is-new",
+        ),
+        pytest.param(
+            threads_seen([MAIN, thread("pool", 2)], [MAIN, thread("pool", 2), CANARY_THREAD]),
+            {},
+            Finding(CLEAN, clean_threads(0), threads_data([])),
+            id="clean",
+        ),
+        pytest.param(
+            threads_seen([MAIN, thread("old", 2)], [MAIN, CANARY_THREAD]),
+            {},
+            Finding(CLEAN, clean_threads(0), threads_data([])),
+            id="fewer-after",
+        ),
+        pytest.param(
+            threads_seen([MAIN], [MAIN, thread("a", 2), thread("b", 3), CANARY_THREAD]),
+            {"tolerance": 2},
+            Finding(CLEAN, clean_threads(2, 2), threads_data(["a", "b"], tolerance=2)),
+            id="at-tolerance",
+        ),
+        pytest.param(
+            threads_seen([MAIN], [MAIN, thread("a", 2), CANARY_THREAD]),
+            {"tolerance": 2},
+            Finding(CLEAN, clean_threads(1, 2), threads_data(["a"], tolerance=2)),
+            id="one-within-tolerance",
+        ),
+        pytest.param(
+            threads_seen(
+                [MAIN], [MAIN, thread("c", 4), thread("a", 2), thread("b", 3), CANARY_THREAD]
+            ),
+            {"tolerance": 2},
+            Finding(
+                LEAK,
+                "3 threads left running after cleanup (worker): a, b, c",
+                threads_data(["a", "b", "c"], tolerance=2),
+            ),
+            id="over-tolerance",
+        ),
+        pytest.param(
+            threads_seen(
+                [MAIN],
+                [MAIN, thread("asyncio_1", 2), thread("w", 3), thread("asyncio_0", 4)]
+                + [CANARY_THREAD],
+            ),
+            {"ignore": "asyncio_*"},
+            Finding(
+                LEAK,
+                "1 thread left running after cleanup (worker): w",
+                threads_data(["w"], ignored=("asyncio_0", "asyncio_1"), ignore="asyncio_*"),
+            ),
+            id="ignored-names-left-out",
+        ),
+        pytest.param(
+            threads_seen([MAIN], [MAIN, thread("asyncio_0", 2), CANARY_THREAD]),
+            {"ignore": "asyncio_*"},
+            Finding(
+                CLEAN,
+                clean_threads(0),
+                threads_data([], ignored=("asyncio_0",), ignore="asyncio_*"),
+            ),
+            id="only-ignored-left",
+        ),
+        pytest.param(
+            threads_seen([MAIN], [MAIN, thread("asyncio_0", 2), CANARY_THREAD]),
+            {"ignore": "Asyncio_*"},
+            Finding(
+                LEAK,
+                "1 thread left running after cleanup (worker): asyncio_0",
+                threads_data(["asyncio_0"], ignore="Asyncio_*"),
+            ),
+            id="ignore-is-case-sensitive",
+        ),
+        pytest.param(
+            threads_seen([MAIN], [MAIN, thread("", 2), CANARY_THREAD]),
+            {},
+            Finding(LEAK, "1 thread left running after cleanup (worker): ", threads_data([""])),
+            id="no-ignore-ignores-nothing",
+        ),
+        pytest.param(
+            threads_seen([MAIN], [MAIN, thread("a", 2), {**CANARY_THREAD, "ident": 5}]),
+            {},
+            Finding(LEAK, "1 thread left running after cleanup (worker): a", threads_data(["a"])),
+            id="canary-known-by-its-name",
+        ),
+        pytest.param(
+            threads_seen([MAIN], [MAIN, thread("a", 2)]),
+            {},
+            Finding(ERROR, NO_CANARY_THREAD, threads_data(["a"], canary=False)),
+            id="no-canary",
+        ),
+        pytest.param(
+            threads_seen([], []),
+            {},
+            Finding(ERROR, NO_CANARY_THREAD, threads_data([], canary=False)),
+            id="nothing-seen",
+        ),
+        pytest.param(
+            threads_seen([MAIN, CANARY_THREAD], [MAIN]),
+            {},
+            Finding(ERROR, NO_CANARY_THREAD, threads_data([], canary=False)),
+            id="canary-only-before",
+        ),
+        pytest.param(
+            {},
+            {},
+            Finding(
+                ERROR,
+                "no threads evidence labelled 'worker': the reproducer never called "
+                "child.threads_left()",
+            ),
+            id="no-record",
+        ),
+        pytest.param(
+            {"threads": {"server": {"before": [], "after": [CANARY_THREAD]}}},
+            {},
+            Finding(
+                ERROR,
+                "no threads evidence labelled 'worker': the reproducer never called "
+                "child.threads_left()",
+            ),
+            id="other-label",
+        ),
+    ],
+)
+def test_threads_left_finding(evidence: dict, params: dict, expected: Finding) -> None:
+    assert assess("threads_left", {"label": "worker", **params}, evidence=evidence) == expected
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        pytest.param({"after": [MAIN, CANARY_THREAD]}, id="no-before"),
+        pytest.param({"before": [MAIN]}, id="no-after"),
+        pytest.param({"before": [MAIN], "after": "MainThread"}, id="after-not-a-list"),
+        pytest.param({"before": ["MainThread"], "after": [CANARY_THREAD]}, id="not-an-entry"),
+        pytest.param(
+            {"before": [MAIN], "after": [{"name": THREAD_CANARY}]}, id="entry-without-ident"
+        ),
+        pytest.param(
+            {"before": [MAIN], "after": [CANARY_THREAD, {"name": ["w"], "ident": 2}]},
+            id="name-not-text",
+        ),
+        pytest.param(
+            {"before": [{"name": "w", "ident": 2.0}], "after": [CANARY_THREAD]},
+            id="ident-not-whole",
+        ),
+    ],
+)
+def test_threads_left_without_two_lists_of_threads_is_an_error(record: dict) -> None:
+    finding = assess("threads_left", {"label": "worker"}, evidence={"threads": {"worker": record}})
+    assert finding == Finding(ERROR, NO_THREAD_LISTS, record)
+
+
+def test_threads_left_lists_at_most_50_of_each_but_counts_all() -> None:
+    new = [thread(f"w-{i:02}", i) for i in range(60)]
+    ignored = [thread(f"asyncio_{i:02}", 100 + i) for i in range(60)]
+    evidence = threads_seen([MAIN], [MAIN, *new, *ignored, CANARY_THREAD])
+    finding = assess("threads_left", {"label": "worker", "ignore": "asyncio_*"}, evidence=evidence)
+    assert finding.data["count"] == 60
+    assert finding.data["left"] == [t["name"] for t in new[:50]]
+    assert finding.data["ignored"] == [t["name"] for t in ignored[:50]]
+
+
+# --- listeners: listeners_left --------------------------------------------------------------
+
+CANARY_PORT = 41234
+
+
+def listener(
+    port: int, kind: str = "tcp", address: str = "127.0.0.1", family: str = "AF_INET"
+) -> dict:
+    return {"family": family, "type": kind, "address": address, "port": port}
+
+
+CANARY_LISTENER = listener(CANARY_PORT, address=CANARY_HOST)
+
+
+def listening(before: list, after: list, canary: object = CANARY_PORT) -> dict:
+    return {"listeners": {"server": {"before": before, "after": after, "canary": canary}}}
+
+
+def listeners_data(left: list, canary: bool = True) -> dict:
+    return {"count": len(left), "left": left, "canary": canary}
+
+
+CLEAN_LISTENERS = "no listening socket left open after cleanup (server; canary seen)"
+NO_CANARY_LISTENER = (
+    "no canary listener after the cleanup (server): the snapshot was not taken live in this run "
+    "(channel dead)"
+)
+NO_LISTENER_LISTS = (
+    "listeners evidence 'server' lacks 'before'/'after' lists of sockets with a family, type, "
+    "address and port"
+)
+UDP6 = listener(5353, "udp", "::", "AF_INET6")
+
+
+@pytest.mark.parametrize(
+    "evidence, expected",
+    [
+        pytest.param(
+            listening([], [UDP6, listener(8000), CANARY_LISTENER]),
+            Finding(
+                LEAK,
+                "2 listening sockets left open after cleanup (server): tcp 127.0.0.1 port 8000, "
+                "udp :: port 5353",
+                listeners_data(["tcp 127.0.0.1 port 8000", "udp :: port 5353"]),
+            ),
+            id="leak",
+        ),
+        pytest.param(
+            listening([UDP6], [UDP6, CANARY_LISTENER, listener(8000)]),
+            Finding(
+                LEAK,
+                "1 listening socket left open after cleanup (server): tcp 127.0.0.1 port 8000",
+                listeners_data(["tcp 127.0.0.1 port 8000"]),
+            ),
+            id="one-socket",
+        ),
+        pytest.param(
+            listening([listener(8000)], [listener(8000), listener(8000), CANARY_LISTENER]),
+            Finding(
+                LEAK,
+                "1 listening socket left open after cleanup (server): tcp 127.0.0.1 port 8000",
+                listeners_data(["tcp 127.0.0.1 port 8000"]),
+            ),
+            id="a-second-socket-on-the-same-port",
+        ),
+        pytest.param(
+            listening([listener(8000)], [listener(8000, "udp"), CANARY_LISTENER]),
+            Finding(
+                LEAK,
+                "1 listening socket left open after cleanup (server): udp 127.0.0.1 port 8000",
+                listeners_data(["udp 127.0.0.1 port 8000"]),
+            ),
+            id="udp-is-not-tcp",
+        ),
+        pytest.param(
+            listening(
+                [listener(8000)],
+                [listener(8000), listener(8000, family="AF_INET6"), CANARY_LISTENER],
+            ),
+            Finding(
+                LEAK,
+                "1 listening socket left open after cleanup (server): tcp 127.0.0.1 port 8000",
+                listeners_data(["tcp 127.0.0.1 port 8000"]),
+            ),
+            id="the-family-tells-them-apart",
+        ),
+        pytest.param(
+            listening([listener(8000)], [listener(8000, address="0.0.0.0"), CANARY_LISTENER]),
+            Finding(
+                LEAK,
+                "1 listening socket left open after cleanup (server): tcp 0.0.0.0 port 8000",
+                listeners_data(["tcp 0.0.0.0 port 8000"]),
+            ),
+            id="the-address-tells-them-apart",
+        ),
+        pytest.param(
+            listening([UDP6], [UDP6, CANARY_LISTENER]),
+            Finding(CLEAN, CLEAN_LISTENERS, listeners_data([])),
+            id="clean",
+        ),
+        pytest.param(
+            listening([listener(8000)], [CANARY_LISTENER]),
+            Finding(CLEAN, CLEAN_LISTENERS, listeners_data([])),
+            id="closed-by-the-cleanup",
+        ),
+        pytest.param(
+            listening([], [listener(8000)]),
+            Finding(ERROR, NO_CANARY_LISTENER, listeners_data(["tcp 127.0.0.1 port 8000"], False)),
+            id="no-canary",
+        ),
+        pytest.param(
+            listening([], [], canary=None),
+            Finding(ERROR, NO_CANARY_LISTENER, listeners_data([], False)),
+            id="nothing-seen",
+        ),
+        pytest.param(
+            listening([], [CANARY_LISTENER], canary=CANARY_PORT + 1),
+            Finding(
+                ERROR,
+                NO_CANARY_LISTENER,
+                listeners_data([f"tcp 127.0.0.1 port {CANARY_PORT}"], False),
+            ),
+            id="canary-on-another-port",
+        ),
+        pytest.param(
+            listening([], [listener(CANARY_PORT, "udp")]),
+            Finding(
+                ERROR,
+                NO_CANARY_LISTENER,
+                listeners_data([f"udp 127.0.0.1 port {CANARY_PORT}"], False),
+            ),
+            id="canary-must-be-tcp",
+        ),
+        pytest.param(
+            listening([], [listener(CANARY_PORT, address="0.0.0.0")]),
+            Finding(
+                ERROR,
+                NO_CANARY_LISTENER,
+                listeners_data([f"tcp 0.0.0.0 port {CANARY_PORT}"], False),
+            ),
+            id="canary-must-be-on-loopback",
+        ),
+        pytest.param(
+            listening([], [listener(CANARY_PORT, family="AF_INET6")]),
+            Finding(
+                ERROR,
+                NO_CANARY_LISTENER,
+                listeners_data([f"tcp 127.0.0.1 port {CANARY_PORT}"], False),
+            ),
+            id="canary-must-be-ipv4",
+        ),
+        pytest.param(
+            {},
+            Finding(
+                ERROR,
+                "no listeners evidence labelled 'server': the reproducer never called "
+                "child.listeners_left()",
+            ),
+            id="no-record",
+        ),
+        pytest.param(
+            {"listeners": {"client": {"before": [], "after": [CANARY_LISTENER]}}},
+            Finding(
+                ERROR,
+                "no listeners evidence labelled 'server': the reproducer never called "
+                "child.listeners_left()",
+            ),
+            id="other-label",
+        ),
+    ],
+)
+def test_listeners_left_finding(evidence: dict, expected: Finding) -> None:
+    assert assess("listeners_left", {"label": "server"}, evidence=evidence) == expected
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        pytest.param({"after": [CANARY_LISTENER], "canary": CANARY_PORT}, id="no-before"),
+        pytest.param({"before": [], "canary": CANARY_PORT}, id="no-after"),
+        pytest.param({"before": {}, "after": [CANARY_LISTENER]}, id="before-not-a-list"),
+        pytest.param({"before": [], "after": [CANARY_LISTENER, 8000]}, id="not-an-entry"),
+        pytest.param(
+            {"before": [], "after": [CANARY_LISTENER, {**listener(8000), "port": None}]},
+            id="no-port",
+        ),
+        pytest.param(
+            {"before": [{**listener(8000), "address": ["127.0.0.1"]}], "after": []},
+            id="address-not-text",
+        ),
+        pytest.param(
+            {"before": [], "after": [CANARY_LISTENER, {"type": "tcp", "port": 1}]},
+            id="entry-without-family-and-address",
+        ),
+    ],
+)
+def test_listeners_left_without_two_lists_of_sockets_is_an_error(record: dict) -> None:
+    finding = assess(
+        "listeners_left", {"label": "server"}, evidence={"listeners": {"server": record}}
+    )
+    assert finding == Finding(ERROR, NO_LISTENER_LISTS, record)
+
+
+def test_listeners_left_lists_at_most_50_but_counts_all() -> None:
+    ports = range(8000, 8060)
+    evidence = listening([], [*map(listener, ports), CANARY_LISTENER])
+    finding = assess("listeners_left", {"label": "server"}, evidence=evidence)
+    assert finding.data["count"] == 60
+    assert finding.data["left"] == [f"tcp 127.0.0.1 port {port}" for port in ports][:50]

@@ -25,6 +25,8 @@ CASES = {
     "open_fds": ("descriptors.py", {"label": "files"}),
     "state_lost": ("state.py", {"label": "disk"}),
     "growth": ("growth.py", {"label": "registry"}),
+    "threads_left": ("threads.py", {"label": "worker"}),
+    "listeners_left": ("listeners.py", {"label": "server"}),
 }
 
 
@@ -72,6 +74,8 @@ def test_never_awaited_ignores_other_coroutines(judge) -> None:
         ("callbacks_not_run", {"label": "x"}, "callbacks"),
         ("open_fds", {"label": "x"}, "fds"),
         ("state_lost", {"label": "x"}, "state"),
+        ("threads_left", {"label": "x"}, "threads"),
+        ("listeners_left", {"label": "x"}, "listeners"),
     ],
 )
 def test_probe_without_its_evidence_is_an_error(name: str, params: dict, key: str) -> None:
@@ -119,6 +123,32 @@ def test_validate_rejects_unknown_probes_and_parameters(name: str, params: dict)
             "leaked_semaphores",
             {},
             Observation({}, stderr="There appear to be 6 leaked semaphore objects to clean up"),
+        ),
+        (
+            "threads_left",
+            {"label": "x"},
+            Observation({"threads": {"x": {"before": [], "after": [{"name": "t", "ident": 1}]}}}),
+        ),
+        (
+            "listeners_left",
+            {"label": "x"},
+            Observation(
+                {
+                    "listeners": {
+                        "x": {
+                            "before": [],
+                            "after": [
+                                {
+                                    "family": "AF_INET",
+                                    "type": "tcp",
+                                    "address": "0.0.0.0",
+                                    "port": 80,
+                                }
+                            ],
+                        }
+                    }
+                }
+            ),
         ),
     ],
 )

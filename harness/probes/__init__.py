@@ -1,6 +1,6 @@
 """The probes cases pick by name. Importing this package registers all of them."""
 
-from . import files, messages, objects, semaphores  # noqa: F401  (registration)
+from . import files, listeners, messages, objects, semaphores, threads  # noqa: F401  (registration)
 from .base import (
     CLEAN,
     ERROR,

@@ -102,3 +102,26 @@ def missing(key: str, label: str, call: str) -> Finding:
     return Finding(
         ERROR, f"no {key} evidence labelled {label!r}: the reproducer never called {call}"
     )
+
+
+def snapshots(
+    record: dict[str, Any], *fields: str
+) -> tuple[list[tuple[str | int, ...]], list[tuple[str | int, ...]]] | None:
+    """The record's ``before`` and ``after`` snapshots, each entry as the tuple of its
+    ``fields``; None unless both are lists of entries that give every field as text or a whole
+    number."""
+    taken = []
+    for key in ("before", "after"):
+        entries = record.get(key)
+        if not isinstance(entries, list):
+            return None
+        rows = []
+        for entry in entries:
+            if not isinstance(entry, dict):
+                return None
+            values = tuple(entry.get(name) for name in fields)
+            if not all(isinstance(value, (str, int)) for value in values):
+                return None
+            rows.append(values)
+        taken.append(rows)
+    return taken[0], taken[1]
