@@ -20,7 +20,8 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # nox does not put the noxfile's folder on sys.path
 
-from harness import scratch, venvs  # noqa: E402  (standard library and nox only)
+from harness import scratch  # noqa: E402  (standard library and nox only)
+from harness.run import venvs  # noqa: E402
 
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 PYTHONS = PYPROJECT["tool"]["corpus"]["pythons"]
@@ -118,7 +119,7 @@ def blind(session: nox.Session) -> None:
 @nox.session(venv_backend="none", default=False)
 def mutation(session: nox.Session) -> None:
     """Mutation testing of the harness (mutmut): scores per module, survivors, time taken."""
-    _harness(session, "-m", "harness.mutation", *session.posargs, group="mutation")
+    _harness(session, "-m", "harness.studies.mutation", *session.posargs, group="mutation")
 
 
 @nox.session(venv_backend="none", default=False)

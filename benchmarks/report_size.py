@@ -16,11 +16,11 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
+from harness.report import tables
+from tests.reportdata import three_oses  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the harness is the corpus's own package
-
-from harness import report  # noqa: E402
-from tests.reportdata import three_oses  # noqa: E402
 
 CELL = "evidence: cell lines (where, outcome, Python, time, environment)"
 # (tag, attribute, value, inside) -> component: the value is one word of a class or an id (a
@@ -112,7 +112,7 @@ def sizes(path: Path) -> Counter[str]:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="report-size-") as folder:
         out = Path(folder)
-        matrix, _ = report.write(three_oses(), out)
+        matrix, _ = tables.write(three_oses(), out)
         pages = sorted(out.rglob("*.html"))
         print(f"{len(matrix.cells)} cells, {len(pages)} HTML page(s)")
         total = 0

@@ -38,28 +38,15 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from . import (
-    audit_cli,
-    blind,
-    committed,
-    figures,
-    history,
-    metadata,
-    options,
-    plan,
-    pypi,
-    readme,
-    regression,
-    render_terminal,
-    report,
-    results,
-    scratch,
-    sources,
-    venvs,
-)
-from .engine import Engine
-from .metadata import Case, MetadataError
-from .outcomes import Outcome, shorten
+from harness import options, results, scratch
+from harness.audit import commandline
+from harness.corpus import committed, figures, metadata
+from harness.corpus.metadata import Case, MetadataError
+from harness.outcomes import Outcome, shorten
+from harness.report import tables, terminal
+from harness.run import plan, pypi, sources, venvs
+from harness.run.engine import Engine
+from harness.studies import blind, history, readme, regression
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
@@ -260,8 +247,8 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
         written.append(baseline)
     if full or merge_into is not None:
         # The matrix: this OS's cells beside the other OSes' baselines.
-        written += report.write([*others, this_os], out)[1]
-    print(render_terminal.summary(report.merge([writer.document]), written))
+        written += tables.write([*others, this_os], out)[1]
+    print(terminal.summary(tables.merge([writer.document]), written))
     return 1 if _disagree(writer.document["cells"]) else 0
 
 
@@ -312,7 +299,7 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     for cell in writer.document["cells"]:
         print(
             f"\n== {cell['case']}/{cell['check']}/{cell['variant']} "
-            f"{report.upstream_label(cell['upstream'])} "
+            f"{tables.upstream_label(cell['upstream'])} "
             f"Python {cell['python'] or cell['python_requested']}"
         )
         print(
@@ -340,8 +327,8 @@ def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
     except ValueError as exc:
         raise InputError(str(exc)) from None
     out = Path(args.out).resolve() if args.out else RESULTS
-    matrix, written = report.write(documents, out)
-    print(render_terminal.summary(matrix, written))
+    matrix, written = tables.write(documents, out)
+    print(terminal.summary(matrix, written))
     # Rendering is this command's job: a disagreement fails it only when asked (--check).
     return 1 if args.check and matrix.disagreements else 0
 
@@ -390,7 +377,7 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
     for cell in writer.document["cells"]:
         if cell["upstream"]["version"]:
             used.setdefault(cell["upstream"]["package"], set()).add(
-                report.upstream_label(cell["upstream"])
+                tables.upstream_label(cell["upstream"])
             )
     text = regression.render(changes, {k: sorted(v) for k, v in used.items()})
     results.write_atomic(out / "regression.md", text)
@@ -487,7 +474,7 @@ def cmd_cases(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, argv: list[str]) -> int:
-    return audit_cli.run(args)
+    return commandline.run(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -615,7 +602,7 @@ def parser() -> argparse.ArgumentParser:
     p_cases.set_defaults(func=cmd_cases)
 
     p_audit = sub.add_parser("audit", help="which known leaks hit an app's pinned releases")
-    audit_cli.add_arguments(p_audit)
+    commandline.add_arguments(p_audit)
     p_audit.set_defaults(func=cmd_audit)
     return top
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import jsonschema
 
-from .outcomes import python_key
-from .plan import PLATFORM
+from harness.outcomes import python_key
+from harness.run.plan import PLATFORM
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "results.schema.json").read_text())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import re
 
-from .outcomes import shorten
+from harness.outcomes import shorten
 
 # Escape sequences first (so that their parameters go too), then every C0/C1 control character
 # and the bidirectional overrides that can make a line read differently from what it holds.

@@ -11,8 +11,9 @@ from types import ModuleType
 
 import pytest
 
-from harness import pypi, results, runner, verdict
-from harness.metadata import Check, ProbeSpec, Variant
+from harness import results
+from harness.corpus.metadata import Check, ProbeSpec, Variant
+from harness.run import pypi, runner, verdict
 
 SYNTHETIC = Path(__file__).parent / "synthetic"
 BASELINES = Path(__file__).resolve().parent.parent / "results" / "baseline"

@@ -10,7 +10,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from harness import pypi
+from harness.run import pypi
 
 RELEASES = {
     "nicegui": (

@@ -23,8 +23,10 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from harness import audit, lockfiles, metadata, pypi
-from harness.metadata import ROOT
+from harness.audit import lockfiles, static
+from harness.corpus import metadata
+from harness.corpus.metadata import ROOT
+from harness.run import pypi
 
 RESULTS = ROOT / "results"
 CASES = {case.id: case for case in metadata.load_all()}
@@ -80,7 +82,7 @@ def test_the_committed_results_have_plain_cells() -> None:
 
 
 def test_the_answer_for_every_committed_cell_is_its_outcome() -> None:
-    from harness import answer
+    from harness.corpus import answer
 
     cells = answer.committed(CASES.values())
     wrong = []
@@ -104,12 +106,12 @@ def test_the_answer_for_every_committed_cell_is_its_outcome() -> None:
 
 def _findings(
     package: str, release: str, python: str, os_name: str, folder: Path
-) -> dict[str, audit.Finding]:
+) -> dict[str, static.Finding]:
     """The audit of a one-line requirements file pinning this release, per case."""
     pinned = folder / "requirements.txt"
     pinned.write_text(f"{package}=={release}\n")
     cases = [c for c in CASES.values() if c.package == package]
-    return {f.case.id: f for f in audit.audit(lockfiles.read(pinned), [python], os_name, cases)}
+    return {f.case.id: f for f in static.audit(lockfiles.read(pinned), [python], os_name, cases)}
 
 
 def _only(package: str, release: str) -> dict[str, pypi.Release]:
@@ -118,7 +120,7 @@ def _only(package: str, release: str) -> dict[str, pypi.Release]:
     return {release: pypi.Release(Version(release), SpecifierSet(), yanked=False)}
 
 
-def _against(finding: audit.Finding | None, cells: list[dict[str, Any]]) -> list[str]:
+def _against(finding: static.Finding | None, cells: list[dict[str, Any]]) -> list[str]:
     """How an audit finding contradicts the cells of its release (empty: it does not)."""
     status = str(finding.status) if finding else "not audited"
     problems = []

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import answer, metadata
-from harness.answer import Cell, Cells, Known
+from harness.corpus import answer, metadata
+from harness.corpus.answer import Cell, Cells, Known
 from harness.outcomes import Outcome
 
 from .test_metadata import VALID, write_case

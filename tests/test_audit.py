@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from harness import answer as answers
-from harness import audit, interpreters, metadata, pypi
-from harness.audit import Status
-from harness.lockfiles import Locked, LockError, Pin
-from harness.metadata import ROOT
+from harness.audit import static
+from harness.audit.lockfiles import Locked, LockError, Pin
+from harness.audit.static import Status
+from harness.corpus import answer as answers
+from harness.corpus import metadata
+from harness.corpus.metadata import ROOT
 from harness.outcomes import Outcome
+from harness.run import interpreters, pypi
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 from tests.test_metadata import write_case
 
@@ -87,8 +89,8 @@ def synthetic(tmp_path: Path, rules: dict[str, tuple[str | None, str | None]]) -
     return metadata.load(write_case(tmp_path, text))
 
 
-def ask(case: metadata.Case, version: str, cells: tuple = ()) -> audit.CaseAnswer:
-    return audit.ask(case, version, "3.11.7", "linux", answers.Cells(cells))
+def ask(case: metadata.Case, version: str, cells: tuple = ()) -> static.CaseAnswer:
+    return static.ask(case, version, "3.11.7", "linux", answers.Cells(cells))
 
 
 def test_a_check_no_rule_covers_is_unknown_never_dropped(tmp_path: Path) -> None:
@@ -124,7 +126,7 @@ def test_a_committed_cell_answers_before_the_rule(tmp_path: Path) -> None:
 
 
 def test_a_case_of_other_oses_is_not_affected_and_says_so(tmp_path: Path) -> None:
-    found = audit.ask(synthetic(tmp_path, RULES), "3.0.6", "3.11.7", "win32", answers.Cells())
+    found = static.ask(synthetic(tmp_path, RULES), "3.0.6", "3.11.7", "win32", answers.Cells())
     assert found.status == Status.NOT_AFFECTED and not found.checks
     assert found.note == "the leak exists on linux only, not on win32"
 
@@ -133,18 +135,18 @@ def test_first_clean_release_on_the_line_and_overall(tmp_path: Path) -> None:
     case = synthetic(
         tmp_path, {**{c: ("clean", "clean") for c in RULES}, "gone": ("leak", "clean")}
     )
-    assert audit.first_clean(case, "3.0.6", "3.11.7", "linux", answers.Cells(), CACHE) == (
+    assert static.first_clean(case, "3.0.6", "3.11.7", "linux", answers.Cells(), CACHE) == (
         "3.1.9",
         "3.1.9",
     )
     # A cell of 3.1.9 that still leaks outweighs the rule: no clean release is known.
     leaks = answers.Cells([_cell("gone", "3.1.9", Outcome.LEAK)])
-    assert audit.first_clean(case, "3.0.6", "3.11.7", "linux", leaks, CACHE) == (None, None)
+    assert static.first_clean(case, "3.0.6", "3.11.7", "linux", leaks, CACHE) == (None, None)
 
 
 def test_only_an_affected_pin_is_shown_an_upgrade(tmp_path: Path) -> None:
     case = synthetic(tmp_path, {**{c: ("absent", "clean") for c in RULES}})
-    [absent] = audit.audit(
+    [absent] = static.audit(
         _locked("3.0.6", "werkzeug"), ["3.11.7"], "linux", [case], CACHE, answers.Cells()
     )
     assert absent.status == Status.ABSENT
@@ -152,7 +154,7 @@ def test_only_an_affected_pin_is_shown_an_upgrade(tmp_path: Path) -> None:
     case = synthetic(
         tmp_path, {**{c: ("absent", "clean") for c in RULES}, "gone": ("leak", "clean")}
     )
-    [hit] = audit.audit(
+    [hit] = static.audit(
         _locked("3.0.6", "werkzeug"), ["3.11.7"], "linux", [case], CACHE, answers.Cells()
     )
     assert hit.status == Status.AFFECTED and hit.first_clean == "3.1.9"
@@ -170,9 +172,9 @@ def test_a_python_line_is_read_at_a_patch_level_and_said(
         interpreters, "full_version", lambda p: p if p.count(".") == 2 else p + ".7"
     )
     locked = _locked("3.0.6", "werkzeug")
-    [read] = audit.audit(locked, ["3.11"], "linux", [case], CACHE, answers.Cells())
+    [read] = static.audit(locked, ["3.11"], "linux", [case], CACHE, answers.Cells())
     assert (read.python, read.python_full, read.status) == ("3.11", "3.11.7", Status.AFFECTED)
-    [given] = audit.audit(locked, ["3.11.0"], "linux", [case], CACHE, answers.Cells())
+    [given] = static.audit(locked, ["3.11.0"], "linux", [case], CACHE, answers.Cells())
     assert (given.python, given.python_full, given.status) == (
         "3.11",
         "3.11.0",
@@ -184,7 +186,7 @@ def test_a_reference_without_a_version_is_unknown_with_its_reason(tmp_path: Path
     path = Path("requirements.txt")
     pin = Pin("werkzeug", None, path, 3, reference="git+https://x/werkzeug.git", unknown="no tag")
     locked = Locked(path, "requirements", (pin,))
-    [found] = audit.audit(
+    [found] = static.audit(
         locked, ["3.11.7"], "linux", [synthetic(tmp_path, RULES)], CACHE, answers.Cells()
     )
     assert (
@@ -199,13 +201,13 @@ def _locked(version: str, package: str = "nicegui") -> Locked:
 
 def test_upgrade_diff_says_what_goes_away_starts_stays_and_changes(tmp_path: Path) -> None:
     case = synthetic(tmp_path, RULES)
-    before = audit.audit(
+    before = static.audit(
         _locked("3.0.6", "werkzeug"), ["3.11"], "linux", [case], CACHE, answers.Cells()
     )
-    after = audit.audit(
+    after = static.audit(
         _locked("3.1.9", "werkzeug"), ["3.11"], "linux", [case], CACHE, answers.Cells()
     )
-    kinds = {c.check: c.kind for c in audit.upgrade_diff(before, after)}
+    kinds = {c.check: c.kind for c in static.upgrade_diff(before, after)}
     assert kinds == {
         "gone": "goes away",
         "starts": "starts",
@@ -221,9 +223,9 @@ def test_the_readmes_upgrade_examples() -> None:
     # 2.24.2 -> 3.10.0 on Python 3.11 starts the loss (clean >=2.16.0,<3.0.0 on Python >=3.11).
     # Only these cases' checks are asserted: other nicegui cases come and go.
     def diff(old: str, new: str) -> dict[tuple[str, str], str]:
-        before = audit.audit(_locked(old), ["3.11"], "linux", cache_dir=CACHE)
-        after = audit.audit(_locked(new), ["3.11"], "linux", cache_dir=CACHE)
-        return {(c.case, c.check): c.kind for c in audit.upgrade_diff(before, after)}
+        before = static.audit(_locked(old), ["3.11"], "linux", cache_dir=CACHE)
+        after = static.audit(_locked(new), ["3.11"], "linux", cache_dir=CACHE)
+        return {(c.case, c.check): c.kind for c in static.upgrade_diff(before, after)}
 
     kinds = diff("2.15.0", "3.10.0")
     assert kinds[("nicegui-4592", "reset")] == "goes away"
@@ -241,9 +243,9 @@ def test_the_readmes_upgrade_examples() -> None:
 
 def test_a_pin_pypi_lacks_and_an_unsupported_python_are_bad_input() -> None:
     with pytest.raises(LockError, match=r"requirements.txt:7: nicegui has no release '99.0'"):
-        audit.audit(_locked("99.0"), ["3.11"], "linux", cache_dir=CACHE)
+        static.audit(_locked("99.0"), ["3.11"], "linux", cache_dir=CACHE)
     with pytest.raises(LockError, match=r"requirements.txt:7: werkzeug 3.1.9 requires Python"):
-        audit.audit(_locked("3.1.9", "werkzeug"), ["3.8"], "linux", cache_dir=CACHE)
+        static.audit(_locked("3.1.9", "werkzeug"), ["3.8"], "linux", cache_dir=CACHE)
 
 
 @pytest.mark.matrix
@@ -251,8 +253,8 @@ def test_first_clean_from_pypi_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pypi, "releases", PYPI_RELEASES)
     case = metadata.load_case("nicegui-4592")
     cells = answers.committed([case])
-    assert audit.first_clean(case, "2.15.0", "3.10.0", "linux", cells, CACHE) == (None, "3.17.0")
-    assert audit.first_clean(case, "2.15.0", "3.11.7", "linux", cells, CACHE) == (
+    assert static.first_clean(case, "2.15.0", "3.10.0", "linux", cells, CACHE) == (None, "3.17.0")
+    assert static.first_clean(case, "2.15.0", "3.11.7", "linux", cells, CACHE) == (
         "2.16.0",
         "2.16.0",
     )
@@ -261,7 +263,7 @@ def test_first_clean_from_pypi_itself(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_each_leaking_check_says_where_it_ends() -> None:
     # pywebview 5.4 deletes the folder, but no release ends the ResourceWarning: the case stays
     # affected, and each check says so on its own.
-    found = audit.audit(_locked("5.3.2", "pywebview"), ["3.11"], "win32", cache_dir=CACHE)
+    found = static.audit(_locked("5.3.2", "pywebview"), ["3.11"], "win32", cache_dir=CACHE)
     [finding] = [f for f in found if f.case.id == "pywebview-1554"]
     ends = {c.check: c.clean_from for c in finding.answer.checks if c.leaks}
     # The folder is deleted from 5.4 on, unless the browser outlives pywebview's 3 s wait.

@@ -15,7 +15,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from harness import audit_cli, audit_report, cli, interpreters, metadata
+from harness import cli
+from harness.audit import commandline, formats
+from harness.corpus import metadata
+from harness.run import interpreters
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.usefixtures("offline_pypi")
@@ -94,7 +97,7 @@ NO_COST = {"nicegui-leaflet-layer-links"}
 def test_example_apps(capsys, argv: list[str], code: int, statuses: dict[str, str]) -> None:
     status, out, err = audit(capsys, *argv, "--format", "json")
     doc = json.loads(out)
-    audit_report.validate(doc)
+    formats.validate(doc)
     assert status == code == doc["exit_status"], err
     mine = [f for f in doc["findings"] if f["case"] in statuses]
     assert {f["case"]: f["status"] for f in mine} == statuses
@@ -389,5 +392,5 @@ def _verified(*cells: tuple[str, str]) -> dict:
 def test_a_verify_cell_without_a_verdict_has_its_own_exit_status_not_the_harness_failures(
     cells: tuple, status: int
 ) -> None:
-    assert audit_cli._exit_status(_verified(*cells)) == status
-    assert audit_cli.CELL_FAILED != audit_cli.HARNESS_FAILED
+    assert commandline._exit_status(_verified(*cells)) == status
+    assert commandline.CELL_FAILED != commandline.HARNESS_FAILED

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from harness import audit_ignore
-from harness.lockfiles import LockError
+from harness.audit import ignore_file
+from harness.audit.lockfiles import LockError
 
 CASES = ["nicegui-4592", "werkzeug-3039"]
 TODAY = datetime.date(2026, 6, 1)
 
 
-def load(tmp_path: Path, text: str) -> list[audit_ignore.Ignore]:
+def load(tmp_path: Path, text: str) -> list[ignore_file.Ignore]:
     path = tmp_path / "ignore.toml"
     path.write_text(text)
-    return audit_ignore.load(path, CASES)
+    return ignore_file.load(path, CASES)
 
 
 def test_active_until_it_expires(tmp_path: Path) -> None:
@@ -26,8 +26,8 @@ def test_active_until_it_expires(tmp_path: Path) -> None:
         '[[ignore]]\ncase = "werkzeug-3039"\nreason = "r1"\nexpires = 2026-06-01\n\n'
         '[[ignore]]\ncase = "nicegui-4592"\nreason = "r2"\nexpires = "2026-05-31"\n',
     )
-    assert audit_ignore.active(ignores, "werkzeug-3039", TODAY).reason == "r1"
-    assert audit_ignore.active(ignores, "nicegui-4592", TODAY) is None
+    assert ignore_file.active(ignores, "werkzeug-3039", TODAY).reason == "r1"
+    assert ignore_file.active(ignores, "nicegui-4592", TODAY) is None
     assert "expired on 2026-05-31" in ignores[1].describe(TODAY)
     assert ignores[1].line == 6
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import audit, audit_verify, lockfiles
-from harness.metadata import ROOT
+from harness.audit import lockfiles, static, verification
+from harness.corpus.metadata import ROOT
+from harness.run import plan
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.usefixtures("offline_pypi")
@@ -19,14 +20,14 @@ CACHE = ROOT / ".nox" / "pypi"
 
 def planned(tmp_path: Path, platform: str, ignored: tuple[str, ...] = ()):
     locked = lockfiles.read(LOCK)
-    findings = audit.audit(locked, ["3.11"], platform, cache_dir=CACHE)
-    jobs = audit_verify.jobs(
+    findings = static.audit(locked, ["3.11"], platform, cache_dir=CACHE)
+    jobs = verification.jobs(
         findings, locked, lambda case: case in ignored or None, tmp_path, CACHE
     )
     return locked, {(j.finding.case.id, j.planned.cell.check.name, j.kind): j for j in jobs}
 
 
-@pytest.mark.skipif(audit_verify.plan.PLATFORM != "linux", reason="the cells chosen on Linux")
+@pytest.mark.skipif(plan.PLATFORM != "linux", reason="the cells chosen on Linux")
 def test_the_leaking_checks_plain_and_with_the_workaround(tmp_path: Path) -> None:
     locked, jobs = planned(tmp_path, "linux")
     seeds = {"nicegui-4131", "nicegui-4592", "werkzeug-3039"}  # other cases come and go
@@ -53,7 +54,7 @@ def test_the_leaking_checks_plain_and_with_the_workaround(tmp_path: Path) -> Non
     assert len(pins) == len(locked.pins_for("3.11", "linux"))
 
 
-@pytest.mark.skipif(audit_verify.plan.PLATFORM != "linux", reason="the cells chosen on Linux")
+@pytest.mark.skipif(plan.PLATFORM != "linux", reason="the cells chosen on Linux")
 def test_windows_leaks_run_their_simulated_checks_here_and_ignores_are_skipped(
     tmp_path: Path,
 ) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import cli, metadata, plan, results
+from harness import cli, results
+from harness.corpus import metadata
+from harness.run import plan
 
 from .test_metadata import VALID, write_case
 

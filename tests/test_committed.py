@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import committed
+from harness.corpus import committed
 
 
 def write(path: Path, cells: list[dict[str, str]]) -> None:

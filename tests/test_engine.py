@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from harness import engine, history, metadata, plan, results, runner, sources, venvs, verdict
-from harness.interpreters import Interpreter
+from harness import results
+from harness.corpus import metadata
 from harness.outcomes import Outcome, tail
-from harness.probes.base import Observation
+from harness.run import engine, interpreters, plan, runner, sources, venvs, verdict
+from harness.run.interpreters import Interpreter
+from harness.run.probes.base import Observation
+from harness.studies import history
 
 from .conftest import make_check
 from .test_metadata import VALID, write_case
@@ -365,7 +368,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
         return "3.11.7", {"demo": "1.0"}
 
     monkeypatch.setattr(venvs, "ensure", ensure)
-    monkeypatch.setattr(engine.interpreters, "installed", installed)
+    monkeypatch.setattr(interpreters, "installed", installed)
     return built
 
 
@@ -430,7 +433,7 @@ def test_different_environments_are_built_side_by_side(case, monkeypatch, tmp_pa
         return venvs.Env(location, backend, Path(sys.executable))
 
     monkeypatch.setattr(venvs, "ensure", ensure)
-    monkeypatch.setattr(engine.interpreters, "installed", lambda python: ("3.11.7", {}))
+    monkeypatch.setattr(interpreters, "installed", lambda python: ("3.11.7", {}))
     eng = engine.Engine(tmp_path / "envs")
     first = threading.Thread(target=eng._env, args=(planned(case),))
     first.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from harness import evidence
+from harness.report import evidence
 from tests.reportdata import cell
 
 TRACKER = (

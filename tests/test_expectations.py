@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import expectations, metadata
+from harness.corpus import expectations, metadata
 
 from .test_metadata import VALID, write_case
 

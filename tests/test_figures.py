@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from harness import figures
-from harness.figures import FigureError
+from harness.corpus import figures
+from harness.corpus.figures import FigureError
 
 
 def cell(

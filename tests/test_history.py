@@ -6,7 +6,10 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from harness import history, metadata, pypi, results
+from harness import results
+from harness.corpus import metadata
+from harness.run import pypi
+from harness.studies import history
 
 from .test_metadata import VALID, write_case
 

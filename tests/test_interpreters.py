@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import interpreters
+from harness.run import interpreters
 
 
 @pytest.fixture(autouse=True)

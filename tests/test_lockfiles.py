@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import lockfiles
-from harness.lockfiles import LockError
+from harness.audit import lockfiles
+from harness.audit.lockfiles import LockError
 
 APPS = Path(__file__).parent / "apps"
 

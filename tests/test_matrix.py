@@ -154,7 +154,7 @@ def _nicegui_sdist(root: Path, version: str) -> Path:
     import urllib.parse
     import urllib.request
 
-    from harness import pypi
+    from harness.run import pypi
 
     index = f"{pypi.INDEX}/nicegui/json"
     with urllib.request.urlopen(index, timeout=60) as answer:

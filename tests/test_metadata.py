@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import metadata
-from harness.metadata import MetadataError
+from harness.corpus import metadata
+from harness.corpus.metadata import MetadataError
 
 VALID = """
 id = "demo-1"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import mutation
+from harness.studies import mutation
 
 
 def test_without_unshare_there_is_no_fence(monkeypatch) -> None:
@@ -64,51 +64,66 @@ def test_a_checkout_under_the_private_mounts_stays_visible_in_the_fence(mount, m
 
 
 def test_a_module_selects_all_its_mutants_and_a_mutant_name_only_itself() -> None:
-    modules, patterns = mutation.selection(["plan", "harness.runner.x_run__mutmut_8"])
-    assert modules == ["plan", "runner"]
-    assert patterns == ["harness.plan.*", "harness.runner.x_run__mutmut_8"]
+    modules, patterns = mutation.selection(["run.plan", "harness.run.runner.x_run__mutmut_8"])
+    assert modules == ["run.plan", "run.runner"]
+    assert patterns == ["harness.run.plan.*", "harness.run.runner.x_run__mutmut_8"]
+
+
+def test_a_package_scores_the_mutants_of_every_module_inside_it() -> None:
+    found = {
+        "harness.run.probes.base.x_validate__mutmut_1": "killed",
+        "harness.run.probes.files.x_open_fds__mutmut_1": "survived",
+        "harness.run.plan.x_cells__mutmut_1": "killed",
+    }
+    [probes, total] = mutation.scores(found, ["run.probes"], {})
+    assert probes[:3] == ("run.probes", 1, 2)
+    assert probes[4] == ["harness.run.probes.files.x_open_fds__mutmut_1"]
+    assert total[:3] == ("all", 1, 2)
+    assert mutation.module_of("harness.run.engine.xǁEngineǁrun__mutmut_20") == "run.engine"
 
 
 def test_mutants_of_one_module_are_scored_once() -> None:
-    modules, _ = mutation.selection(["harness.plan.x_cells__mutmut_*", "harness.plan.x_resolve*"])
-    assert modules == ["plan"]
+    modules, _ = mutation.selection(
+        ["harness.run.plan.x_cells__mutmut_*", "harness.run.plan.x_resolve*"]
+    )
+    assert modules == ["run.plan"]
 
 
-@pytest.mark.parametrize("bad", ["nosuch", "harness.nosuch.x_f__mutmut_1", "harness.plan"])
+@pytest.mark.parametrize("bad", ["nosuch", "harness.nosuch.x_f__mutmut_1", "harness.run.plan"])
 def test_a_name_that_is_no_module_or_mutant_is_bad_input(bad, monkeypatch) -> None:
     monkeypatch.setattr(mutation.subprocess, "run", lambda *a, **k: pytest.fail("mutmut ran"))
     assert mutation.main([bad]) == 2
 
 
 LISTING = """\
-    harness.plan.x_cells__mutmut_1: killed
-    harness.plan.x_cells__mutmut_2: survived
-    harness.plan.x_cells__mutmut_3: timeout
-    harness.plan.x_cells__mutmut_4: not checked
-    harness.verdict.x_judge_run__mutmut_1: killed
-    harness.verdict.x_judge_run__mutmut_2: survived
+    harness.run.plan.x_cells__mutmut_1: killed
+    harness.run.plan.x_cells__mutmut_2: survived
+    harness.run.plan.x_cells__mutmut_3: timeout
+    harness.run.plan.x_cells__mutmut_4: not checked
+    harness.run.verdict.x_judge_run__mutmut_1: killed
+    harness.run.verdict.x_judge_run__mutmut_2: survived
 """
 
 
 def test_the_listing_is_read_mutant_by_mutant() -> None:
     found = mutation.statuses("noise\n" + LISTING)
-    assert found["harness.plan.x_cells__mutmut_3"] == "timeout"
-    assert found["harness.plan.x_cells__mutmut_4"] == "not checked"
+    assert found["harness.run.plan.x_cells__mutmut_3"] == "timeout"
+    assert found["harness.run.plan.x_cells__mutmut_4"] == "not checked"
     assert len(found) == 6
 
 
 def test_only_killed_counts_unchecked_and_equivalent_mutants_are_left_out() -> None:
     found = mutation.statuses(LISTING)
-    skip = {"harness.verdict.x_judge_run__mutmut_2": "cannot change behaviour"}
-    rows = mutation.scores(found, ["plan", "verdict"], skip)
+    skip = {"harness.run.verdict.x_judge_run__mutmut_2": "cannot change behaviour"}
+    rows = mutation.scores(found, ["run.plan", "run.verdict"], skip)
     assert rows[0] == (
-        "plan",
+        "run.plan",
         1,
         3,
         1 / 3,
-        ["harness.plan.x_cells__mutmut_2", "harness.plan.x_cells__mutmut_3"],
+        ["harness.run.plan.x_cells__mutmut_2", "harness.run.plan.x_cells__mutmut_3"],
     )
-    assert rows[1] == ("verdict", 1, 1, 1.0, [])
+    assert rows[1] == ("run.verdict", 1, 1, 1.0, [])
     assert rows[2] == ("all", 2, 4, 0.5, [])
 
 
@@ -127,21 +142,21 @@ def test_a_module_under_its_target_fails_the_run_and_names_its_survivors(
     monkeypatch, capsys
 ) -> None:
     fake_mutmut(monkeypatch)
-    assert mutation.main(["plan"]) == 1
+    assert mutation.main(["run.plan"]) == 1
     out = capsys.readouterr().out
-    assert "plan" in out and "UNDER TARGET" in out
-    assert "survived: harness.plan.x_cells__mutmut_2" in out
+    assert "run.plan" in out and "UNDER TARGET" in out
+    assert "survived: harness.run.plan.x_cells__mutmut_2" in out
 
 
 def test_scores_at_their_targets_pass(monkeypatch, capsys) -> None:
-    fake_mutmut(monkeypatch, listing="    harness.plan.x_cells__mutmut_1: killed\n")
-    assert mutation.main(["plan"]) == 0
+    fake_mutmut(monkeypatch, listing="    harness.run.plan.x_cells__mutmut_1: killed\n")
+    assert mutation.main(["run.plan"]) == 0
     assert "UNDER TARGET" not in capsys.readouterr().out
 
 
 def test_a_failing_mutmut_run_is_a_harness_failure(monkeypatch) -> None:
     fake_mutmut(monkeypatch, returncode=1)
-    assert mutation.main(["plan"]) == 3
+    assert mutation.main(["run.plan"]) == 3
 
 
 def test_every_equivalent_mutant_names_a_harness_mutant_and_a_reason() -> None:

@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-from harness import expectations, metadata
+from harness.corpus import expectations, metadata
 
 from .conftest import load_module
 

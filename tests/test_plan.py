@@ -10,9 +10,10 @@ import pytest
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from harness import interpreters, metadata, plan, pypi
-from harness.interpreters import Interpreter
-from harness.sources import Source
+from harness.corpus import metadata
+from harness.run import interpreters, plan, pypi
+from harness.run.interpreters import Interpreter
+from harness.run.sources import Source
 
 from .test_metadata import VALID, write_case
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from harness import probes
 from harness.child import (
     CANARY_HOST,
     COROUTINE_CANARY,
@@ -14,7 +13,8 @@ from harness.child import (
     THREAD_CANARY,
     WARNING_CANARY,
 )
-from harness.probes import CLEAN, ERROR, LEAK, Finding, Observation, base
+from harness.run import probes
+from harness.run.probes import CLEAN, ERROR, LEAK, Finding, Observation, base
 
 
 def assess(name: str, params: dict, **observation) -> Finding:

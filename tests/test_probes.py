@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from harness import probes
-from harness.probes import Observation
+from harness.run import probes
+from harness.run.probes import Observation
 
 from .conftest import make_check
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from harness import pypi
+from harness.run import pypi
 
 DATA = {
     "releases": {
-        "1.0": [{"requires_python": ">=3.8", "upload_time_iso_8601": "2025-01-10T12:00:00.132714Z"}],
+        "1.0": [
+            {"requires_python": ">=3.8", "upload_time_iso_8601": "2025-01-10T12:00:00.132714Z"}
+        ],
         "1.1": [
             {"requires_python": ">=3.9", "upload_time_iso_8601": "2026-11-30T08:00:00Z"},
             {"requires_python": ">=3.9", "upload_time_iso_8601": "2026-11-29T08:00:00Z"},

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from harness import committed, figures, metadata, readme
+from harness.corpus import committed, figures, metadata
+from harness.studies import readme
 
 
 def test_a_section_is_replaced_between_its_markers_only(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness import regression
+from harness.studies import regression
 
 from .test_report import cell
 

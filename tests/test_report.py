@@ -11,10 +11,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from harness import cli, committed, report, results
-from harness.metadata import Claim
+from harness import cli, results
+from harness.corpus import committed
+from harness.corpus.metadata import Claim
 from harness.outcomes import python_key
-from harness.report_cases import CasePage, Links, page
+from harness.report import tables
+from harness.report.case_pages import CasePage, Links, page
 from tests.reportdata import cell, document, planted_disagreement, three_oses
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +35,7 @@ def test_columns_are_oses_users_know_then_pythons_in_version_order(tmp_path: Pat
     linux = document("linux", [cell("linux", "3.12"), cell("linux", "3.9")])
     windows = document("win32", [cell("win32", "3.12")])
     macos = document("darwin", [cell("darwin", "3.13", "clean", "leak")])
-    matrix = report.merge([windows, linux, macos])
+    matrix = tables.merge([windows, linux, macos])
     assert matrix.columns == [
         ("linux", "3.9"),
         ("linux", "3.12"),
@@ -41,7 +43,7 @@ def test_columns_are_oses_users_know_then_pythons_in_version_order(tmp_path: Pat
         ("win32", "3.12"),
     ]
     assert len(matrix.rows) == 1 and len(matrix.disagreements) == 1
-    _, written = report.write([windows, linux, macos], tmp_path)
+    _, written = tables.write([windows, linux, macos], tmp_path)
     markdown = (tmp_path / "matrix.md").read_text()
     assert "| Linux 3.9 | Linux 3.12 | macOS 3.13 | Windows 3.12 |" in markdown
     assert [p.name for p in written] == ["matrix.md", "cases", "matrix.html"]
@@ -52,7 +54,7 @@ def test_rows_are_grouped_by_case_and_check_with_releases_in_version_order() -> 
     releases = ["5.3.2", "4.1", "5.4", "latest", "4.0.2", "10.0"]
     cells = [cell("linux", "3.11", variant=f"v{r}", release=r) for r in releases]
     cells.append({**cell("linux", "3.11"), "case": "aaa-1"})
-    rows = report.merge([document("linux", cells)]).rows
+    rows = tables.merge([document("linux", cells)]).rows
     assert rows[0][0] == "aaa-1"
     assert [r[3] for r in rows[1:]] == ["4.0.2", "4.1", "5.3.2", "5.4", "10.0", "latest"]
 
@@ -65,7 +67,7 @@ def test_the_case_toml_orders_checks_and_variants_of_one_release() -> None:
             "werkzeug-3039", checks=("werkzeug", "aaa"), variants=("affected", "workaround")
         )
     }
-    rows = report.merge([document("linux", cells)], pages).rows
+    rows = tables.merge([document("linux", cells)], pages).rows
     assert [(r[1], r[2]) for r in rows] == [
         ("werkzeug", "affected"),
         ("werkzeug", "workaround"),
@@ -77,7 +79,7 @@ def test_the_case_toml_orders_checks_and_variants_of_one_release() -> None:
 def test_the_later_run_wins_for_the_same_cell() -> None:
     old = document("linux", [cell("linux", "3.11", "error", "leak")], "2026-11-20T10:00:00+00:00")
     new = document("linux", [cell("linux", "3.11")], "2026-11-21T10:00:00+00:00")
-    assert report.merge([new, old]).cells[0]["outcome"] == "leak"
+    assert tables.merge([new, old]).cells[0]["outcome"] == "leak"
 
 
 def test_counts_never_take_a_skip_for_an_agreement() -> None:
@@ -88,25 +90,25 @@ def test_counts_never_take_a_skip_for_an_agreement() -> None:
         cell("linux", "3.11", "clean", "leak"),
         cell("linux", "3.12", "error", "leak"),
     ]
-    t = report.count(cells)
+    t = tables.count(cells)
     assert (t.cells, t.ran, t.agree, t.disagree, t.skipped, t.absent) == (5, 4, 2, 2, 1, 1)
     assert t.outcomes["clean"] == 1 and t.outcomes["flaky"] == 0
     assert t.verdict == "2 cells disagree with their expectation"
-    assert report.count(cells[:2]).verdict == (
+    assert tables.count(cells[:2]).verdict == (
         "every cell that ran agrees with its expectation (1 of 1)"
     )
-    assert report.count(cells[:4]).verdict == "1 cell disagrees with its expectation"
-    assert report.count(cells[:1]).verdict == "no cell ran"
+    assert tables.count(cells[:4]).verdict == "1 cell disagrees with its expectation"
+    assert tables.count(cells[:1]).verdict == "no cell ran"
 
 
 def test_verdict_and_totals_come_first_then_the_disagreements_linked_to_their_cells() -> None:
-    matrix = report.merge([document("linux", [cell("linux", "3.11", "clean", "leak")])])
-    html = report.render(matrix, "html")
+    matrix = tables.merge([document("linux", [cell("linux", "3.11", "clean", "leak")])])
+    html = tables.render(matrix, "html")
     body = html.split("<body>", 1)[1]
     assert body.index("1 cell disagrees") < body.index('class="totals"') < body.index("<h2")
     cell_id = re.search(r'<td id="(c\d+)" class="o-clean x">', html).group(1)
     assert f'<li><a href="#{cell_id}">' in html
-    markdown = report.render(matrix, "md")
+    markdown = tables.render(matrix, "md")
     lines = [line for line in markdown.splitlines() if line]
     assert lines[1] == "**Disagreement: 1 cell disagrees with its expectation.**"
     assert lines[2].startswith("| cells | ran | agree | disagree | skipped |")
@@ -114,16 +116,16 @@ def test_verdict_and_totals_come_first_then_the_disagreements_linked_to_their_ce
 
 
 def test_process_output_stays_text_in_html_and_markdown() -> None:
-    matrix = report.merge([planted_disagreement()])
-    index = report.render(matrix, "html")
-    (evidence_page,) = report.render_cases(matrix).values()
+    matrix = tables.merge([planted_disagreement()])
+    index = tables.render(matrix, "html")
+    (evidence_page,) = tables.render_cases(matrix).values()
     for html in (index, evidence_page):
         assert "<img src=x" not in html and "<script>document" not in html
         assert "&lt;img src=x onerror=" in html and "backup.&lt;locals&gt;.backup" in html
         assert "\x1b" not in html
     assert index.count("<script>") == 1 and "<script" not in evidence_page
     assert "RuntimeWarning at <code>a.py:7</code>: &lt;img" in evidence_page
-    markdown = report.render(matrix, "md")
+    markdown = tables.render(matrix, "md")
     assert "<img" not in markdown and "<script" not in markdown and "\x1b" not in markdown
     assert markdown.count("</details>") == markdown.count("<details>") == 1
     assert "backup.&lt;locals&gt;.backup" in markdown
@@ -133,7 +135,7 @@ def test_process_output_stays_text_in_html_and_markdown() -> None:
 def test_skips_are_grouped_by_reason_in_a_collapsed_markdown_block() -> None:
     cells = [cell("linux", py, "skip", None, "Python is not installed") for py in ("3.8", "3.9")]
     cells.append(cell("linux", "3.10", "skip", None, "not applicable on linux"))
-    markdown = report.render(report.merge([document("linux", cells)]), "md")
+    markdown = tables.render(tables.merge([document("linux", cells)]), "md")
     block = markdown.split("<details>", 1)[1].split("</details>", 1)[0]
     assert "3 skipped cells, by reason" in block
     assert block.count("- **2** × Python is not installed") == 1
@@ -143,10 +145,10 @@ def test_skips_are_grouped_by_reason_in_a_collapsed_markdown_block() -> None:
 def test_each_distinct_environment_is_listed_once_in_the_index_and_referred_to() -> None:
     cells = [cell("linux", py) for py in ("3.9", "3.10", "3.11")]
     cells[2]["distributions"] = {"werkzeug": "3.1.9", "markupsafe": "3.0.2"}
-    matrix = report.merge([document("linux", cells)])
-    html = report.render(matrix, "html")
+    matrix = tables.merge([document("linux", cells)])
+    html = tables.render(matrix, "html")
     assert html.count('id="v1"') == html.count('id="v2"') == 1 and 'id="v3"' not in html
-    (evidence_page,) = report.render_cases(matrix).values()
+    (evidence_page,) = tables.render_cases(matrix).values()
     assert evidence_page.count('href="../matrix.html#v1"') == 2
     assert evidence_page.count('href="../matrix.html#v2"') == 1
 
@@ -232,34 +234,34 @@ def test_an_evidence_page_lists_what_a_simulation_assumed() -> None:
     simulated["evidence"]["runs"][0]["recorded"]["assumptions"] = {
         "held-files": {"assumed": "a <held> file stays", "source": "https://example.invalid/a"}
     }
-    (page_html,) = report.render_cases(report.merge([document("linux", [simulated])])).values()
+    (page_html,) = tables.render_cases(tables.merge([document("linux", [simulated])])).values()
     assert "In simulation: what the doubles assume" in page_html
     assert (
         "<li><b>held-files</b>: a &lt;held&gt; file stays (source: https://example.invalid/a)</li>"
         in page_html
     )
-    plain = report.render_cases(report.merge([document("linux", [cell("linux", "3.11")])]))
+    plain = tables.render_cases(tables.merge([document("linux", [cell("linux", "3.11")])]))
     assert all("what the doubles assume" not in html for html in plain.values())
 
 
 def test_a_claims_table_is_shown_when_the_case_has_one() -> None:
     claims = (Claim("W1.1", "the <b>folder</b> stays", "confirmed", "x", ("werkzeug/affected",)),)
     pages = {"werkzeug-3039": CasePage("werkzeug-3039", claims=claims)}
-    matrix = report.merge([document("linux", [cell("linux", "3.11")])], pages)
-    html = report.render(matrix, "html", pages)
+    matrix = tables.merge([document("linux", [cell("linux", "3.11")])], pages)
+    html = tables.render(matrix, "html", pages)
     assert '<td class="v-confirmed">confirmed</td>' in html and "the &lt;b&gt;folder" in html
     assert 'x Cells: <a href="cases/werkzeug-3039.html#rc0">werkzeug/affected</a></td>' in html
     assert (
         "| W1.1: the &lt;b&gt;folder&lt;/b&gt; stays | confirmed | x Cells: werkzeug/affected |"
-        in (report.render(matrix, "md", pages))
+        in (tables.render(matrix, "md", pages))
     )
-    assert '<table class="claims">' not in report.render(matrix, "html")
+    assert '<table class="claims">' not in tables.render(matrix, "html")
 
 
 def test_the_matrix_links_the_release_histories_kept_beside_it(tmp_path: Path) -> None:
     (tmp_path / "history").mkdir()
     (tmp_path / "history" / "werkzeug-3039-py3.99-linux.md").write_text("# history\n")
-    report.write([document("linux", [cell("linux", "3.11")])], tmp_path)
+    tables.write([document("linux", [cell("linux", "3.11")])], tmp_path)
     link = "history/werkzeug-3039-py3.99-linux.md"
     assert f"[py3.99-linux]({link})" in (tmp_path / "matrix.md").read_text()
     assert f'<a href="{link}">py3.99-linux</a>' in (tmp_path / "matrix.html").read_text()
@@ -274,7 +276,7 @@ INDEX_BYTES_PER_CELL = 150
 
 def test_three_oses_fit_in_pages_of_1_mb_and_a_job_summary(tmp_path: Path) -> None:
     documents = three_oses()
-    matrix, _ = report.write(documents, tmp_path)
+    matrix, _ = tables.write(documents, tmp_path)
     assert {os_name for os_name, _ in matrix.columns} == {"linux", "win32", "darwin"}
     assert len(matrix.cells) == 3 * len(documents[0]["cells"])
     pages = sorted(tmp_path.rglob("*.html"))
@@ -292,7 +294,7 @@ def test_three_oses_fit_in_pages_of_1_mb_and_a_job_summary(tmp_path: Path) -> No
 
 
 def test_every_cell_of_the_grid_links_to_its_evidence_on_its_case_page(tmp_path: Path) -> None:
-    matrix, _ = report.write(three_oses(), tmp_path)
+    matrix, _ = tables.write(three_oses(), tmp_path)
     index = (tmp_path / "matrix.html").read_text()
     links = dict(re.findall(r'<td id="(c\d+)" class="o-(?!skip)[^"]*"><a href="([^"]+)">', index))
     assert len(links) == sum(c["outcome"] != "skip" for c in matrix.cells)
@@ -310,7 +312,7 @@ def test_a_case_id_that_is_no_safe_file_name_gets_a_numbered_page(tmp_path: Path
     (tmp_path / "cases").mkdir()
     (tmp_path / "cases" / "gone-case.html").write_text("from an earlier report")
     hostile = {**cell("linux", "3.11"), "case": "../../etc/x"}
-    report.write([document("linux", [cell("linux", "3.10"), hostile])], tmp_path)
+    tables.write([document("linux", [cell("linux", "3.10"), hostile])], tmp_path)
     assert sorted(p.name for p in (tmp_path / "cases").iterdir()) == [
         "_0.html",
         "werkzeug-3039.html",
@@ -370,14 +372,14 @@ def _merged_three_runs() -> dict:
 def test_every_run_merged_into_a_baseline_is_listed_with_its_commit_and_its_cells(
     fmt: str,
 ) -> None:
-    matrix = report.merge([_merged_three_runs()])
+    matrix = tables.merge([_merged_three_runs()])
     assert [r["corpus"]["commit"] for r in matrix.sources] == [
         "1111111111aa",
         "2222222222bb",
         "3333333333cc",
     ]
     assert [matrix.made_by(r) for r in matrix.sources] == [1, 1, 1]
-    text = report.render(matrix, fmt)
+    text = tables.render(matrix, fmt)
     runs = text[text.index("Runs merged") :]
     for commit, python in (("1111111111", "3.10"), ("2222222222", "3.11"), ("3333333333", "3.12")):
         assert commit in runs and f"--python {python} --save-baseline" in runs
@@ -389,17 +391,17 @@ def test_a_run_that_made_no_cell_of_the_matrix_is_listed_with_none() -> None:
     baseline = _merged_three_runs()
     again = document("linux", [], started="2026-11-23T10:00:00+00:00")
     again["cells"] = [{**cell("linux", "3.11", "clean"), "run_started": again["run"]["started"]}]
-    matrix = report.merge([results.merged_baseline(baseline, again, ["werkzeug-3039"], ["3.11"])])
+    matrix = tables.merge([results.merged_baseline(baseline, again, ["werkzeug-3039"], ["3.11"])])
     assert [matrix.made_by(r) for r in matrix.sources] == [1, 0, 1, 1]
-    assert report.View(matrix, {}).made(matrix.sources[1]) == "0"
+    assert tables.View(matrix, {}).made(matrix.sources[1]) == "0"
 
 
 def test_cells_that_do_not_record_their_run_are_counted_and_said() -> None:
     older = document("linux", [cell("linux", "3.10"), cell("linux", "3.11")])
-    matrix = report.merge([older])
+    matrix = tables.merge([older])
     assert matrix.unattributed == 2
-    assert report.View(matrix, {}).made(matrix.sources[0]) == "?"
-    assert "2 cells do not record the run that made them" in report.render(matrix, "md")
+    assert tables.View(matrix, {}).made(matrix.sources[0]) == "?"
+    assert "2 cells do not record the run that made them" in tables.render(matrix, "md")
 
 
 def test_the_cell_from_the_later_run_wins_by_the_run_that_made_it() -> None:
@@ -409,5 +411,5 @@ def test_the_cell_from_the_later_run_wins_by_the_run_that_made_it() -> None:
     middle = "2026-11-21T10:00:00+00:00"
     clean = {**cell("linux", "3.11", "clean", "clean"), "run_started": middle}
     newer_run = document("linux", [clean], middle)
-    assert report.merge([baseline, newer_run]).cells[0]["outcome"] == "clean"
-    assert report.merge([newer_run, baseline]).cells[0]["outcome"] == "clean"
+    assert tables.merge([baseline, newer_run]).cells[0]["outcome"] == "clean"
+    assert tables.merge([newer_run, baseline]).cells[0]["outcome"] == "clean"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from harness import report
+from harness.report import tables
 from tests.reportdata import planted_disagreement, three_oses
 
 # Debian's chromium here (.ci/setup installs it); a GitHub runner's Chromium or Chrome there.
@@ -52,7 +52,7 @@ PLANTED_COMMAND = (
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    report.write([*three_oses(), planted_disagreement()], out)
+    tables.write([*three_oses(), planted_disagreement()], out)
     return out
 
 

@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 
 from harness import results
-from harness.plan import PLATFORM
+from harness.run.plan import PLATFORM
 from tests.reportdata import cell, document
 
 

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import psutil
 import pytest
 
-from harness import runner, verdict
+from harness.run import runner, verdict
 
 from .conftest import make_check, make_variant
 

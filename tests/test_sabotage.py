@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import metadata, plan
-from harness.engine import Engine
+from harness.corpus import metadata
+from harness.run import plan
+from harness.run.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.matrix

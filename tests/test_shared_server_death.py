@@ -15,11 +15,11 @@ import pytest
 from cases._shared import server_death
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVER = '''
+SERVER = """
 def serve():
     raise AttributeError("module 'ssl' has no attribute 'wrap_socket'")
-'''
-WAITER = '''
+"""
+WAITER = """
 import sys, threading, time
 sys.path.insert(0, sys.argv[1])
 from cases._shared import server_death
@@ -32,7 +32,7 @@ server_death.watch_threads("fakeserver.py")
 threading.Thread(target=fakeserver.serve if sys.argv[2] == "server" else elsewhere).start()
 time.sleep(float(sys.argv[3]))  # the wait for a page the dead server would never send
 print("waited to the end")
-'''
+"""
 
 
 def _run(tmp_path: Path, which: str, wait: float) -> tuple[subprocess.CompletedProcess, float]:

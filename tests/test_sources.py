@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import cli, sources
+from harness import cli
+from harness.run import sources
 
 
 def tree(root: Path, name: str = "nicegui", version: str | None = "3.19.0.dev0") -> Path:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from harness import verdict
-from harness.probes import Observation
-from harness.runner import RunResult
-from harness.verdict import RunVerdict
+from harness.run import verdict
+from harness.run.probes import Observation
+from harness.run.runner import RunResult
+from harness.run.verdict import RunVerdict
 
 from .conftest import make_check, make_variant
 

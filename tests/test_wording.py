@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from harness import committed, metadata, wording
-from harness.metadata import Case
+from harness.corpus import committed, metadata, wording
+from harness.corpus.metadata import Case
 
 CASE = """
 id = "demo-1"

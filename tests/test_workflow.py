@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 import yaml
 
-from harness.metadata import tomllib
+from harness.corpus.metadata import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "matrix.yml"
 HARNESS_ALL = "-m harness all"  # the harness's own Python, which keeps its exit statuses
 
-# Runner labels to the platform names cases use (sys.platform, as harness/plan.py has them).
+# Runner labels to the platform names cases use (sys.platform, as harness/run/plan.py has them).
 RUNNER_PLATFORMS = {"ubuntu": "linux", "macos": "darwin", "windows": "win32"}
 
 # (runner, Python) pairs the corpus wants but setup-python cannot give, each with the reason.

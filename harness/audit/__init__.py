@@ -1,0 +1,1 @@
+"""The audit of an app's pins."""

@@ -1,0 +1,1 @@
+"""The corpus's metadata: cases, expectation rules, committed cells, prose."""

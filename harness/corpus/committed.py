@@ -1,0 +1,27 @@
+"""The committed cells: every cell of ``results/baseline/*.json`` and ``results/history/*.json``,
+the evidence that prose about the corpus may rest on (figures, "confirmed", "natively")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from harness import results
+
+RESULTS = results.ROOT / "results"
+FOLDERS = ("baseline", "history")
+
+
+def cells(results_dir: Path = RESULTS) -> list[dict[str, Any]]:
+    """Every cell of the committed baseline and release histories, of any schema version (a
+    history kept from an older harness still says what ran); an unreadable file is a ValueError
+    naming it."""
+    found: list[dict[str, Any]] = []
+    for folder in FOLDERS:
+        for path in sorted((results_dir / folder).glob("*.json")):
+            try:
+                found += json.loads(path.read_text(encoding="utf-8"))["cells"]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}: not a result file: {exc}") from None
+    return found

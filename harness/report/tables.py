@@ -1,0 +1,384 @@
+"""The matrix report: any number of result files (several OSes, machines, runs) merged into
+one matrix, counted, and written as Markdown and HTML from templates (the terminal summary is
+render_terminal.py). The HTML is an index (matrix.html: verdict, totals, disagreements, each
+case's header and grid) and one evidence page per case (cases/<case>.html), each cell of the
+grid linked to its evidence there: three OSes' evidence does not fit one page of 1 MB.
+
+Where two files hold the same cell (same case, check, variant, release, OS and Python), the
+one from the later run wins (the run that made the cell, ``run_started``, where the cell
+records it; else its file's run). Every run a file merged is listed with its corpus commit,
+whether the tree had uncommitted changes, and how many of the matrix's cells it made. Rows are
+grouped by case and check, releases in version order (``latest`` last); columns are OS and
+Python. Everything that came from a process is escaped: by the template engine in HTML, by
+text.markdown in Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+from packaging.version import InvalidVersion, Version
+
+from harness import results, text
+from harness.corpus import committed
+from harness.corpus.metadata import LATEST
+from harness.outcomes import Outcome, python_key, shorten
+from harness.report import evidence
+from harness.report.case_pages import CasePage, Links, page
+
+TEMPLATES = Path(__file__).parent / "templates"
+OS_NAMES = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}
+# Colour is never the only sign: every outcome has a symbol, and the word beside it.
+SYMBOLS = {
+    Outcome.LEAK: "✗",
+    Outcome.CLEAN: "✓",
+    Outcome.ABSENT: "∅",
+    Outcome.ERROR: "!",
+    Outcome.SKIP: "–",
+    Outcome.FLAKY: "≈",
+}
+DISAGREES = "≠"
+INDEX = "matrix.html"
+CASE_PAGES = "cases"  # the evidence pages' folder, beside the index
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+Row = tuple[str, str, str, str]  # (case, check, variant, release)
+Column = tuple[str, str]  # (os, python)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Headline counts. A skip (``agrees`` null) neither agrees nor disagrees; ``absent`` cells
+    ran (the reproducer showed the release has no such code path) and are counted apart from
+    leak and clean."""
+
+    cells: int
+    ran: int
+    agree: int
+    disagree: int
+    skipped: int
+    absent: int
+    outcomes: dict[str, int]
+
+    @property
+    def verdict(self) -> str:
+        if self.disagree:
+            if self.disagree == 1:
+                return "1 cell disagrees with its expectation"
+            return f"{self.disagree} cells disagree with their expectation"
+        if not self.ran:
+            return "no cell ran"
+        return f"every cell that ran agrees with its expectation ({self.agree} of {self.ran})"
+
+
+def count(cells: list[dict[str, Any]]) -> Totals:
+    outcomes = Counter(str(c["outcome"]) for c in cells)
+    ran = [c for c in cells if c["outcome"] != Outcome.SKIP]
+    return Totals(
+        cells=len(cells),
+        ran=len(ran),
+        agree=sum(c["agrees"] for c in ran),
+        disagree=sum(c["agrees"] is False for c in cells),
+        skipped=outcomes[Outcome.SKIP],
+        absent=outcomes[Outcome.ABSENT],
+        outcomes={str(o): outcomes[o] for o in Outcome},
+    )
+
+
+def _release_key(release: str) -> tuple[int, Any]:
+    if release == LATEST:
+        return (2, 0)
+    try:
+        return (0, Version(release))
+    except InvalidVersion:
+        return (1, release)
+
+
+def os_name(os_id: str) -> str:
+    return OS_NAMES.get(os_id, os_id)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    cells: list[dict[str, Any]]
+    columns: list[Column]
+    rows: list[Row]
+    sources: list[dict[str, Any]]  # every run merged (results.runs of each file), oldest first
+
+    def at(self, row: Row, column: Column) -> dict[str, Any] | None:
+        return self._index.get((*row, *column))
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, ...], dict[str, Any]]:
+        return {results.cell_key(c): c for c in self.cells}
+
+    @property
+    def disagreements(self) -> list[dict[str, Any]]:
+        return [c for c in self.cells if c["agrees"] is False]
+
+    @cached_property
+    def totals(self) -> Totals:
+        return count(self.cells)
+
+    @property
+    def cases(self) -> list[str]:
+        return list(dict.fromkeys(row[0] for row in self.rows))
+
+    @cached_property
+    def _made(self) -> Counter[str]:
+        return Counter(c["run_started"] for c in self.cells if "run_started" in c)
+
+    def made_by(self, run: dict[str, Any]) -> int:
+        """How many of the matrix's cells this run made."""
+        return self._made[run["started"]]
+
+    @property
+    def unattributed(self) -> int:
+        """Cells that do not say which run made them (written before cells recorded it)."""
+        return len(self.cells) - sum(self._made.values())
+
+    @property
+    def dirty(self) -> list[dict[str, Any]]:
+        """The runs merged that ran from a tree with uncommitted changes."""
+        return [r for r in self.sources if r["corpus"]["dirty"]]
+
+
+def upstream_label(upstream: dict[str, Any]) -> str:
+    """``nicegui 3.18.0``, or for unreleased code what it was, never shown as a release:
+    ``nicegui 3.19.0.dev0 (unreleased path /src/nicegui @ 1a2b3c4d, dirty)``."""
+    label = f"{upstream['package']} {upstream['version'] or '-'}"
+    source = upstream.get("source")
+    if not source:
+        return label
+    commit = f" @ {source['commit'][:12]}" if source.get("commit") else ""
+    dirty = ", dirty" if source.get("dirty") else ""
+    return f"{label} (unreleased {source['kind']} {source['location']}{commit}{dirty})"
+
+
+def _order(rows: set[Row], pages: dict[str, CasePage]) -> list[Row]:
+    def key(row: Row) -> tuple[Any, ...]:
+        case, check, variant, release = row
+        known = pages.get(case)
+        checks = known.checks if known else ()
+        variants = known.variants if known else ()
+        return (
+            case,
+            checks.index(check) if check in checks else len(checks),
+            check,
+            _release_key(release),
+            variants.index(variant) if variant in variants else len(variants),
+            variant,
+        )
+
+    return sorted(rows, key=key)
+
+
+def merge(documents: list[dict[str, Any]], pages: dict[str, CasePage] | None = None) -> Matrix:
+    """One matrix from result documents; pages (case headers) give the checks' and variants'
+    order of each case.toml, otherwise names order them."""
+    chosen: dict[tuple[str, ...], tuple[str, dict[str, Any]]] = {}
+    for document in documents:
+        for cell in document["cells"]:
+            started = cell.get("run_started", document["run"]["started"])
+            key = results.cell_key(cell)
+            if key not in chosen or chosen[key][0] <= started:
+                chosen[key] = (started, cell)
+    cells = sorted((cell for _, cell in chosen.values()), key=results.cell_sort_key)
+    oses = list(OS_NAMES)
+    columns = sorted(
+        {(c["os"], c["python_requested"]) for c in cells},
+        key=lambda col: (
+            oses.index(col[0]) if col[0] in oses else len(oses),
+            col[0],
+            python_key(col[1]),
+        ),
+    )
+    rows = _order({(c["case"], c["check"], c["variant"], c["release"]) for c in cells}, pages or {})
+    return Matrix(cells, columns, rows, [r for d in documents for r in results.runs(d)])
+
+
+def page_file(case: str, index: int) -> str:
+    """The evidence page of a case, relative to the index: named by the case's id unless that
+    is no safe file name (a result file may hold any string)."""
+    name = case if _FILE_NAME.fullmatch(case) else f"_{index}"
+    return f"{CASE_PAGES}/{name}.html"
+
+
+def _distributions(cell: dict[str, Any]) -> str:
+    return "\n".join(f"{k}=={v}" for k, v in sorted((cell.get("distributions") or {}).items()))
+
+
+@dataclass(frozen=True)
+class Section:
+    """One case in the report: its header, its columns, its rows and its evidence page."""
+
+    page: CasePage
+    columns: list[Column]
+    checks: list[tuple[str, list[Row]]]
+    totals: Totals
+    href: str  # its evidence page, relative to the index
+
+
+class View:
+    """What the templates need, computed once: sections, cell ids, environments, skip groups."""
+
+    def __init__(self, matrix: Matrix, pages: dict[str, CasePage]) -> None:
+        self.matrix = matrix
+        self.totals = matrix.totals
+        self.ids = {results.cell_key(c): f"c{i}" for i, c in enumerate(matrix.cells)}
+        self.sections = [self._section(i, case, pages) for i, case in enumerate(matrix.cases)]
+        self._hrefs = {s.page.id: s.href for s in self.sections}
+        self.environments = self._environments()
+        self.skips = self._skips()
+        self.oses = list(dict.fromkeys(os_id for os_id, _ in matrix.columns))
+        self.pythons = sorted({py for _, py in matrix.columns}, key=python_key)
+
+    def _section(self, index: int, case: str, pages: dict[str, CasePage]) -> Section:
+        rows = [r for r in self.matrix.rows if r[0] == case]
+        cells = [c for c in self.matrix.cells if c["case"] == case]
+        present = {(c["os"], c["python_requested"]) for c in cells}
+        checks: dict[str, list[Row]] = {}
+        for row in rows:
+            checks.setdefault(row[1], []).append(row)
+        return Section(
+            page=pages.get(case) or CasePage(case),
+            columns=[col for col in self.matrix.columns if col in present],
+            checks=list(checks.items()),
+            totals=count(cells),
+            href=page_file(case, index),
+        )
+
+    def _environments(self) -> dict[str, int]:
+        """Each distinct set of distributions a cell ran in, numbered from 1."""
+        numbers: dict[str, int] = {}
+        for key in filter(None, map(_distributions, self.matrix.cells)):
+            numbers.setdefault(key, len(numbers) + 1)
+        return numbers
+
+    def _skips(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for cell in self.matrix.cells:
+            if cell["outcome"] == Outcome.SKIP:
+                groups.setdefault(text.line(cell["reason"], 200), []).append(cell)
+        return sorted(groups.items(), key=lambda item: -len(item[1]))
+
+    def id(self, cell: dict[str, Any]) -> str:
+        return self.ids[results.cell_key(cell)]
+
+    def made(self, run: dict[str, Any]) -> str:
+        """The cells a merged run made, as the runs table shows it: "?" when it made none that
+        say so while some cells do not record their run."""
+        made = self.matrix.made_by(run)
+        return "?" if not made and self.matrix.unattributed else str(made)
+
+    def skip_group(self, cell: dict[str, Any]) -> int:
+        reason = text.line(cell["reason"], 200)
+        return next(i for i, (r, _) in enumerate(self.skips, 1) if r == reason)
+
+    def environment(self, cell: dict[str, Any]) -> int | None:
+        """The number of the cell's environment in the index's list."""
+        return self.environments.get(_distributions(cell))
+
+    def href(self, cell: dict[str, Any]) -> str:
+        """Where a cell of the grid leads: its evidence on its case's page; a skip, which has
+        none, to its reason in the index."""
+        if cell["outcome"] == Outcome.SKIP:
+            return f"#s{self.skip_group(cell)}"
+        return f"{self._hrefs[cell['case']]}#e{self.id(cell)}"
+
+    def row_href(self, section: Section, check_variant: str) -> str | None:
+        """The evidence of the first row of "check/variant" that ran (what a claim cites)."""
+        check, _, variant = check_variant.partition("/")
+        for name, rows in section.checks:
+            for row in rows if name == check else ():
+                ran = self.row_cells(section, row)
+                if row[2] == variant and ran:
+                    return f"{section.href}#r{self.id(ran[0])}"
+        return None
+
+    def row_cells(self, section: Section, row: Row) -> list[dict[str, Any]]:
+        """The cells of a row that ran (a skip has no evidence but its reason)."""
+        found = (self.matrix.at(row, column) for column in section.columns)
+        return [c for c in found if c and c["outcome"] != Outcome.SKIP]
+
+
+def _environment(autoescape: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = text.markdown
+    env.filters["line"] = text.line
+    env.filters["os_name"] = os_name
+    env.filters["upstream"] = upstream_label
+    env.globals.update(
+        SYMBOLS={str(k): v for k, v in SYMBOLS.items()},
+        DISAGREES=DISAGREES,
+        INDEX=INDEX,
+        CASE_PAGES=CASE_PAGES,
+        OUTCOMES=[str(o) for o in Outcome],
+        LATEST=LATEST,
+        shared=evidence.shared,
+        command=evidence.command,
+        shorten=shorten,
+        static=lambda name: markupsafe.Markup((TEMPLATES / name).read_text(encoding="utf-8")),
+    )
+    return env
+
+
+def pages_for(
+    cases: list[str], out_dir: Path, cells: list[dict[str, Any]], cases_dir: Path | None = None
+) -> dict[str, CasePage]:
+    """The case headers, their figures rendered from cells."""
+    links = Links(out_dir)
+    return {case: page(case, links, cells, cases_dir) for case in cases}
+
+
+def render(matrix: Matrix, fmt: str, pages: dict[str, CasePage] | None = None) -> str:
+    """matrix.md (fmt "md") or the HTML index (fmt "html")."""
+    view = View(matrix, pages or {})
+    env = _environment(autoescape=fmt == "html")
+    return env.get_template(f"matrix.{fmt}.j2").render(view=view, matrix=matrix)
+
+
+def render_cases(matrix: Matrix, pages: dict[str, CasePage] | None = None) -> dict[str, str]:
+    """Each case's evidence page, by its path relative to the index."""
+    view = View(matrix, pages or {})
+    template = _environment(autoescape=True).get_template("case.html.j2")
+    return {s.href: template.render(view=view, s=s) for s in view.sections}
+
+
+def build(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, dict[str, CasePage]]:
+    """The matrix of documents with the case headers for a report written to out_dir (their
+    figures from the committed cells, as the README's)."""
+    cases = list(dict.fromkeys(c["case"] for d in documents for c in d["cells"]))
+    pages = pages_for(cases, out_dir, committed.cells())
+    return merge(documents, pages), pages
+
+
+def write(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, list[Path]]:
+    """matrix.md, the evidence pages (cases/, any other page there removed) and then the index
+    matrix.html in out_dir, linking the release histories kept beside them."""
+    matrix, pages = build(documents, out_dir)
+    markdown = out_dir / "matrix.md"
+    results.write_atomic(markdown, render(matrix, "md", pages))
+    evidence_pages = render_cases(matrix, pages)
+    for href, html in evidence_pages.items():
+        results.write_atomic(out_dir / href, html)
+    folder = out_dir / CASE_PAGES
+    for stale in set(folder.glob("*.html")) - {out_dir / href for href in evidence_pages}:
+        stale.unlink()
+    index = out_dir / INDEX
+    results.write_atomic(index, render(matrix, "html", pages))
+    return matrix, [markdown, folder, index]

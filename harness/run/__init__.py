@@ -1,0 +1,1 @@
+"""The run: cells planned, environments, the runner, the engine, judging."""

@@ -1,0 +1,1 @@
+"""Studies over many runs: history, regression, blind, README, mutation."""

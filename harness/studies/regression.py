@@ -1,0 +1,199 @@
+"""The regression check: every case's ``latest`` cells, run against the newest releases,
+compared with the committed baseline.
+
+What changed is sorted into kinds; only a fixed leak that came back and a reproducer that no
+longer runs fail the check. An open leak that upstream fixed is a notice that names the
+expectation to update. A cell that flipped while its dependencies drifted too is run again with
+the baseline's dependencies as constraints: if it flips back, the dependencies did it
+(``dependency-drift``, naming them); if not, upstream did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from packaging.utils import canonicalize_name
+
+from harness import results
+from harness.outcomes import NO_VERDICT, Outcome, shorten
+
+REGRESSION = "regression"  # clean in the baseline, leaks now: fails
+BROKEN = "broken"  # the reproducer no longer runs (error or flaky): fails
+FIXED_UPSTREAM = "fixed-upstream"  # leaked in the baseline, clean now: notice
+DRIFT = "dependency-drift"  # other outcome, and the baseline's dependencies bring it back
+NEW = "new"  # no baseline cell to compare with
+UNCHANGED = "unchanged"
+SKIPPED = "skipped"
+FAILING = (REGRESSION, BROKEN)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    cell: dict[str, Any]
+    baseline: dict[str, Any] | None
+    message: str
+
+
+def drift(cell: dict[str, Any], base: dict[str, Any]) -> list[str]:
+    """The distributions other than the upstream package itself that differ from the
+    baseline's (the upstream package's own change is the upstream change)."""
+    upstream = canonicalize_name(cell["upstream"]["package"])
+    old = {canonicalize_name(k): (k, v) for k, v in base["distributions"].items()}
+    new = {canonicalize_name(k): (k, v) for k, v in cell["distributions"].items()}
+    return sorted(
+        f"{(new.get(name) or old[name])[0]} {old.get(name, ('', '-'))[1]} -> "
+        f"{new.get(name, ('', '-'))[1]}"
+        for name in set(old) | set(new)
+        if name != upstream and old.get(name, (None, None))[1] != new.get(name, (None, None))[1]
+    )
+
+
+def _flipped(cell: dict[str, Any], base: dict[str, Any] | None) -> bool:
+    verdicts = (Outcome.LEAK, Outcome.CLEAN)
+    return (
+        base is not None
+        and cell["outcome"] in verdicts
+        and base["outcome"] in verdicts
+        and cell["outcome"] != base["outcome"]
+    )
+
+
+def to_separate(
+    cells: list[dict[str, Any]], baseline: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], list[str]]]:
+    """The cells whose verdict flipped while their dependencies drifted, each with the
+    baseline's dependencies (all but the upstream package) as ``name==version`` constraints:
+    run again with those, a cell tells whether upstream or the dependencies made it flip."""
+    known = {results.cell_key(c): c for c in baseline}
+    found = []
+    for cell in cells:
+        base = known.get(results.cell_key(cell))
+        if base is not None and _flipped(cell, base) and drift(cell, base):
+            upstream = canonicalize_name(cell["upstream"]["package"])
+            pins = sorted(
+                f"{name}=={version}"
+                for name, version in base["distributions"].items()
+                if canonicalize_name(name) != upstream
+            )
+            found.append((cell, pins))
+    return found
+
+
+def classify(
+    cell: dict[str, Any], base: dict[str, Any] | None, pinned: dict[str, Any] | None = None
+) -> Change:
+    """What changed. ``pinned`` is the cell run again with the baseline's dependencies, for a
+    cell that flipped while they drifted (see ``to_separate``)."""
+    release = cell["upstream"]["version"] or "no release resolved"
+    where = (
+        f"{cell['case']}/{cell['check']} on Python {cell['python_requested']} "
+        f"({cell['upstream']['package']} {release})"
+    )
+    outcome = cell["outcome"]
+    if outcome == Outcome.SKIP:
+        return Change(SKIPPED, cell, base, f"{where}: skipped: {cell['reason']}")
+    if outcome in NO_VERDICT:
+        return Change(
+            BROKEN,
+            cell,
+            base,
+            f"{where}: the reproducer no longer gives a verdict ({outcome}): "
+            f"{shorten(cell['reason'])}",
+        )
+    if outcome == Outcome.ABSENT and base is not None and base["outcome"] != Outcome.ABSENT:
+        return Change(
+            BROKEN,
+            cell,
+            base,
+            f"{where}: the code path is gone ({shorten(cell['reason'])}); it was "
+            f"{base['outcome']}: the reproducer must follow upstream",
+        )
+    if base is None or base["outcome"] not in (Outcome.LEAK, Outcome.CLEAN, Outcome.ABSENT):
+        return Change(NEW, cell, base, f"{where}: {outcome}; no baseline verdict to compare with")
+    was = f"{base['upstream']['package']} {base['upstream']['version']}"
+    if outcome == base["outcome"]:
+        return Change(UNCHANGED, cell, base, f"{where}: {outcome}, as with {was}")
+    drifted = drift(cell, base)
+    if drifted:
+        changed = f"dependencies changed too: {', '.join(drifted)}"
+        if pinned is None or pinned["outcome"] not in (Outcome.LEAK, Outcome.CLEAN):
+            rerun = (
+                "it was not run again with the baseline's dependencies"
+                if pinned is None
+                else f"run again with the baseline's dependencies it gave {pinned['outcome']} "
+                f"({shorten(pinned['reason'])})"
+            )
+            # Undecided: a leak still fails the check, whichever side caused it.
+            return Change(
+                REGRESSION if outcome == Outcome.LEAK else DRIFT,
+                cell,
+                base,
+                f"{where}: {outcome} now, {base['outcome']} with {was}; upstream or the "
+                f"dependencies? undecided: {rerun}; {changed}",
+            )
+        if pinned["outcome"] == base["outcome"]:
+            return Change(
+                DRIFT,
+                cell,
+                base,
+                f"{where}: {outcome} now, {base['outcome']} with {was}; with the baseline's "
+                f"dependencies pinned it is {pinned['outcome']} again, so the dependencies "
+                f"caused it: {', '.join(drifted)}",
+            )
+        cause = f"; still {outcome} with the baseline's dependencies pinned ({changed})"
+    else:
+        cause = ""
+    if outcome == Outcome.LEAK:
+        return Change(
+            REGRESSION, cell, base, f"{where}: LEAKS again; it was clean with {was}{cause}"
+        )
+    return Change(
+        FIXED_UPSTREAM,
+        cell,
+        base,
+        f"{where}: clean now, leaked with {was}{cause}. If upstream fixed it, give the releases "
+        f"from {release} a rule of their own in cases/{cell['case']}/case.toml (the rule that "
+        f"covers {release} says: {cell['expected_why']})",
+    )
+
+
+def compare(
+    cells: list[dict[str, Any]],
+    baseline: list[dict[str, Any]],
+    pinned: Sequence[dict[str, Any]] = (),
+) -> list[Change]:
+    """What changed for each cell; ``pinned`` holds the reruns of ``to_separate``'s cells."""
+    known = {results.cell_key(c): c for c in baseline}
+    again = {results.cell_key(c): c for c in pinned}
+    return [
+        classify(cell, known.get(results.cell_key(cell)), again.get(results.cell_key(cell)))
+        for cell in cells
+    ]
+
+
+def failing(changes: list[Change]) -> list[Change]:
+    """The changes that fail the check. Drift fails only when it made a clean cell leak."""
+    return [
+        c
+        for c in changes
+        if c.kind in FAILING or (c.kind == DRIFT and c.cell["outcome"] == Outcome.LEAK)
+    ]
+
+
+def render(changes: list[Change], releases: dict[str, list[str]]) -> str:
+    """Markdown: the releases used, then the changes by kind, failing kinds first."""
+    lines = ["# Regression check", "", "Newest releases used:", ""]
+    lines += [
+        f"- {package}: {', '.join(versions)}" for package, versions in sorted(releases.items())
+    ]
+    for kind in (REGRESSION, BROKEN, DRIFT, FIXED_UPSTREAM, NEW, UNCHANGED, SKIPPED):
+        mine = [c for c in changes if c.kind == kind]
+        if mine:
+            lines += ["", f"## {kind} ({len(mine)})", ""]
+            lines += [f"- {' '.join(c.message.split())}" for c in mine]
+    bad = failing(changes)
+    lines += ["", f"Verdict: {'FAIL' if bad else 'pass'} ({len(bad)} failing of {len(changes)})"]
+    return "\n".join(lines) + "\n"
