@@ -153,3 +153,38 @@ def test_a_one_line_pin_of_every_committed_release_is_audited_as_its_cells_say(
                     f"{outcomes} ({', '.join(sorted({c['file'] for c in mine}))})"
                 )
     assert not wrong, f"{len(wrong)} pins audited against their cells:\n" + "\n".join(wrong[:60])
+
+
+def test_every_committed_cell_with_a_verdict_is_what_todays_rules_expect() -> None:
+    """Patched and workaround cells too: the rules of case.toml, applied today to each committed
+    baseline cell's coordinates, expect the outcome the cell measured (a rule change that would
+    turn a committed cell into a disagreement fails here, before a run finds it)."""
+    from harness.corpus import expectations
+
+    wrong = []
+    for path in sorted((RESULTS / "baseline").glob("*.json")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if (
+                cell["case"] not in CASES
+                or cell.get("blind")
+                or cell["outcome"] not in ("leak", "clean", "absent")
+                or "source" in cell["upstream"]
+            ):
+                continue
+            rule = expectations.expected(
+                CASES[cell["case"]],
+                cell["check"],
+                cell["variant"],
+                cell["upstream"]["version"],
+                cell["python"],
+                cell["os"],
+            )
+            if rule is None or rule.outcome != cell["outcome"]:
+                wrong.append(
+                    f"{cell['case']}/{cell['check']}/{cell['variant']}@"
+                    f"{cell['upstream']['version']} py{cell['python']} {cell['os']}: measured "
+                    f"{cell['outcome']}, rules expect {rule.outcome if rule else 'no rule'}"
+                )
+    assert not wrong, f"{len(wrong)} committed cells against today's rules:\n" + "\n".join(
+        wrong[:40]
+    )

@@ -3,6 +3,7 @@ variant's by its name first. Fixture cases only."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,57 @@ def test_a_patched_cell_takes_the_rule_that_names_its_variant_first(
     rule = expectations.expected(patched, "main", "patched", "1.0", "3.12.0", "linux")
     assert rule is not None and rule.why == "our patch"
     assert expectations.for_release(patched, "main", "1.0", "3.12.0", "linux").why == "issue #1"
+
+
+def test_a_patched_cell_takes_its_named_rule_even_after_the_plain_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plain rule for the release comes first in the file (as most cases write them); the
+    patched cell still takes the rule about our patch, not the release's leak."""
+    text = (
+        VALID.replace(
+            "[[expect]]\n",
+            '[variants.patched]\nreleases = ["1.0"]\npatch = "patch.py"\n\n[[expect]]\n',
+            1,
+        )
+        + '\n[[expect]]\nvariants = ["patched"]\noutcome = "clean"\nwhy = "our patch"\n'
+    )
+    fixes = tmp_path / "fixes"
+    (fixes / "demo-1").mkdir(parents=True)
+    (fixes / "demo-1" / "patch.py").write_text("")
+    monkeypatch.setattr(metadata, "FIXES", fixes)
+    case = metadata.load(write_case(tmp_path / "cases", text))
+    rule = expectations.expected(case, "main", "patched", "1.0", "3.12.0", "linux")
+    assert rule is not None and rule.why == "our patch"
+
+
+def test_a_patched_cell_no_rule_names_takes_the_releases_rule(patched: metadata.Case) -> None:
+    """Where no rule names the variant (a check the fix leaves alone), the release's own."""
+    other = dataclasses.replace(patched, expect=patched.expect[1:])  # without "our patch"
+    rule = expectations.expected(other, "main", "patched", "1.0", "3.12.0", "linux")
+    assert rule is not None and rule.why == "issue #1"
+
+
+def test_a_release_without_the_code_path_is_absent_under_the_patch_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No fix brings back code a release lacks: the release's ``absent`` rule, earlier in the
+    file, holds for the patched cell; the rule naming the patch holds where the path exists."""
+    text = VALID.replace(
+        "[[expect]]\n",
+        '[variants.patched]\nreleases = ["0.9", "1.0"]\npatch = "patch.py"\n\n'
+        '[[expect]]\nupstream = "<1.0"\noutcome = "absent"\nwhy = "no such code before 1.0"\n\n'
+        '[[expect]]\nvariants = ["patched"]\noutcome = "clean"\nwhy = "our patch"\n\n[[expect]]\n',
+        1,
+    )
+    fixes = tmp_path / "fixes"
+    (fixes / "demo-1").mkdir(parents=True)
+    (fixes / "demo-1" / "patch.py").write_text("")
+    monkeypatch.setattr(metadata, "FIXES", fixes)
+    case = metadata.load(write_case(tmp_path / "cases", text))
+    on = {
+        r: expectations.expected(case, "main", "patched", r, "3.12.0", "linux")
+        for r in ("0.9", "1.0")
+    }
+    assert on["0.9"] is not None and on["0.9"].outcome == "absent"
+    assert on["1.0"] is not None and on["1.0"].why == "our patch"
