@@ -106,14 +106,25 @@ def history(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none", default=False)
 def readme(session: nox.Session) -> None:
-    """README.md's write-up claims tables, written again from every case.toml."""
+    """The docs' generated parts written again: every case.toml's write-up claims
+    (docs/cases.md) and what the committed baselines hold (docs/result-format.md)."""
     _harness(session, "-m", "harness", "readme")
 
 
 @nox.session(venv_backend="none", default=False)
 def blind(session: nox.Session) -> None:
-    """Every check blinded on each of its probes (each must be error): results/blind.md."""
+    """Every check blinded on each of its probes (each must be error): results/blind.md, and
+    with --readme the table in docs/adding-a-probe.md."""
     _harness(session, "-m", "harness", "blind", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
+def docs(session: nox.Session) -> None:
+    """docs/ built as a site into site/ (MkDocs, mkdocs.yml): strict, so any warning (a broken
+    link or anchor, a page missing from the nav) fails it. MkDocs is in the test group, so this
+    uses the harness's own environment."""
+    config = str(ROOT / "mkdocs.yml")
+    _harness(session, "-m", "mkdocs", "build", "--strict", "-f", config, *session.posargs)
 
 
 @nox.session(venv_backend="none", default=False)
@@ -124,8 +135,8 @@ def mutation(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none", default=False)
 def audit(session: nox.Session) -> None:
-    """Which known leaks hit an app's pins: nox -s audit -- --lock uv.lock [--verify] (README,
-    "Auditing your app"). Exit status, this project's own scheme (not pip-audit's): 0, 1 (a
+    """Which known leaks hit an app's pins: nox -s audit -- --lock uv.lock [--verify]
+    (docs/auditing.md). Exit status, this project's own scheme (not pip-audit's): 0, 1 (a
     leak hits), 2 (bad input), 3 (the harness failed)."""
     _harness(session, "-m", "harness", "audit", "--base", session.invoked_from, *session.posargs)
 

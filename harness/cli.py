@@ -40,7 +40,7 @@ from packaging.utils import canonicalize_name
 
 from harness import options, results, scratch
 from harness.audit import commandline
-from harness.corpus import committed, figures, metadata
+from harness.corpus import figures, metadata
 from harness.corpus.metadata import Case, MetadataError
 from harness.outcomes import Outcome, shorten
 from harness.report import tables, terminal
@@ -458,9 +458,10 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def cmd_readme(args: argparse.Namespace, argv: list[str]) -> int:
-    """README.md's generated parts that come from the metadata: the write-up claims."""
-    readme.update("claims", readme.claims(metadata.load_all(), committed.cells()))
-    print(f"wrote the write-up claims of every case into {readme.README}")
+    """The docs' generated parts that come from the metadata and the committed results: the
+    write-up claims and what the baselines hold."""
+    for page in readme.write_generated():
+        print(f"wrote {page}")
     return 0
 
 
@@ -590,12 +591,12 @@ def parser() -> argparse.ArgumentParser:
     p_blind.add_argument("--case", action="append", help="only this case (repeatable)")
     p_blind.add_argument("--python", default="3.11")
     p_blind.add_argument(
-        "--readme", action="store_true", help="also write the table into README.md"
+        "--readme", action="store_true", help="also write the table into docs/adding-a-probe.md"
     )
     running(p_blind)
     p_blind.set_defaults(func=cmd_blind)
 
-    p_readme = sub.add_parser("readme", help="README.md's claims tables from the metadata")
+    p_readme = sub.add_parser("readme", help="the docs' generated parts: claims tables, baselines")
     p_readme.set_defaults(func=cmd_readme)
 
     p_cases = sub.add_parser("cases", help="list the cases (validates every case.toml)")

@@ -1,4 +1,4 @@
-"""The README's GitHub Actions job for app developers: valid against GitHub's workflow schema,
+"""The GitHub Actions job for app developers in docs/auditing.md: valid against GitHub's workflow schema,
 and it runs the audit with options the audit has, uploads the SARIF it writes, and fails on
 the audit's exit status."""
 
@@ -13,11 +13,11 @@ import yaml
 from harness import cli
 from tests.test_workflow import _schema_check
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "auditing.md"
 
 
 def _job_text() -> str:
-    section = README.read_text(encoding="utf-8").split("## Auditing your app", 1)[1]
+    section = PAGE.read_text(encoding="utf-8").split("## A job for your repository", 1)[1]
     section = section.split("\n## ", 1)[0]
     return re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
 
