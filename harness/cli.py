@@ -40,8 +40,9 @@ from packaging.utils import canonicalize_name
 
 from harness import options, results, scratch
 from harness.audit import commandline
-from harness.corpus import committed, figures, metadata
-from harness.corpus.metadata import Case, MetadataError
+from harness.corpus import committed, metadata
+from harness.corpus.metadata import Case
+from harness.errors import BadInput
 from harness.outcomes import Outcome, shorten
 from harness.report import tables, terminal
 from harness.run import plan, pypi, sources, venvs
@@ -54,7 +55,7 @@ ENVS = ROOT / ".nox" / "cells"
 PYPI_CACHE = ROOT / ".nox" / "pypi"
 
 
-class InputError(ValueError):
+class InputError(BadInput):
     """Bad input from the command line; the message says what was wrong."""
 
 
@@ -621,13 +622,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with scratch.private_tmpdir():
             return int(args.func(args, argv))
-    except (
-        InputError,
-        MetadataError,
-        figures.FigureError,
-        pypi.ReleaseError,
-        options.OptionError,
-    ) as exc:
+    except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

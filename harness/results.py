@@ -16,6 +16,7 @@ from typing import Any
 
 import jsonschema
 
+from harness.errors import BadInput
 from harness.outcomes import python_key
 from harness.run.plan import PLATFORM
 
@@ -203,14 +204,18 @@ def runs(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [*document["run"].get("merged_from", []), own]
 
 
+class ResultFileError(BadInput):
+    """A result file that cannot be read or is not valid; the message names it."""
+
+
 def load(path: Path) -> dict[str, Any]:
-    """A result file, validated; a bad one is a ValueError that names it."""
+    """A result file, validated; a bad one is a ResultFileError that names it."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         validate(document)
     except (OSError, ValueError, jsonschema.ValidationError) as exc:
         message = exc.message if isinstance(exc, jsonschema.ValidationError) else str(exc)
-        raise ValueError(f"{path}: not a valid result file: {message}") from None
+        raise ResultFileError(f"{path}: not a valid result file: {message}") from None
     return document
 
 

@@ -23,7 +23,7 @@ from harness import options
 from harness.audit import formats, ignore_file, lockfiles, static
 from harness.audit.lockfiles import Locked, LockError
 from harness.corpus import metadata
-from harness.corpus.metadata import MetadataError
+from harness.errors import BadInput
 from harness.outcomes import VERDICTS, Outcome, python_key, shorten
 from harness.run import interpreters, plan, pypi
 
@@ -244,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
     """The audit with its exit status; bad input and harness failures are said on stderr."""
     try:
         return _audit(args)
-    except (LockError, MetadataError, pypi.ReleaseError) as exc:
+    except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:

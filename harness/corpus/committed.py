@@ -15,7 +15,7 @@ FOLDERS = ("baseline", "history")
 
 def cells(results_dir: Path = RESULTS) -> list[dict[str, Any]]:
     """Every cell of the committed baseline and release histories, of any schema version (a
-    history kept from an older harness still says what ran); an unreadable file is a ValueError
+    history kept from an older harness still says what ran); an unreadable file is a ResultFileError
     naming it."""
     found: list[dict[str, Any]] = []
     for folder in FOLDERS:
@@ -23,5 +23,5 @@ def cells(results_dir: Path = RESULTS) -> list[dict[str, Any]]:
             try:
                 found += json.loads(path.read_text(encoding="utf-8"))["cells"]
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}: not a result file: {exc}") from None
+                raise results.ResultFileError(f"{path}: not a result file: {exc}") from None
     return found

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from harness.errors import BadInput
 from harness.outcomes import Outcome
 
 _OPENING = "{cells:"
@@ -31,7 +32,7 @@ _PLACEHOLDER = re.compile(
 _NO_VERDICT = (Outcome.ERROR, Outcome.SKIP)
 
 
-class FigureError(ValueError):
+class FigureError(BadInput):
     """A placeholder that cannot be rendered from the cells; the message names it."""
 
 

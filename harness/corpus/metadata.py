@@ -19,6 +19,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from harness.errors import BadInput
 from harness.run import probes
 
 if sys.version_info >= (3, 11):
@@ -36,7 +37,7 @@ LATEST = "latest"
 UNRENDERED_FIGURE = "{cells:"  # figures.py's placeholders; notes and fix are never rendered
 
 
-class MetadataError(ValueError):
+class MetadataError(BadInput):
     """A case.toml that is malformed; the message names the file and the field."""
 
 

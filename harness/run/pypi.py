@@ -24,12 +24,14 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from harness.errors import BadInput
+
 INDEX = os.environ.get("CORPUS_PYPI_JSON", "https://pypi.org/pypi")
 CACHE_SECONDS = 3600
 EXCLUDE_NEWER = "UV_EXCLUDE_NEWER"
 
 
-class ReleaseError(LookupError):
+class ReleaseError(BadInput):
     """An upstream release that does not exist, or a package PyPI does not know."""
 
 

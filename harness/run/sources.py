@@ -21,11 +21,12 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from harness.corpus.metadata import tomllib
+from harness.errors import BadInput
 
 RELEASE_LABEL = "tree"  # the release of a cell that runs a source, in its key
 
 
-class SourceError(ValueError):
+class SourceError(BadInput):
     """A source that cannot be used; the message says why."""
 
 
