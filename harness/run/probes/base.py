@@ -11,11 +11,12 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+# The child's switch for in-process channels: evidence keys it must not record. Defined by the
+# child (standard library only, importable on its own), as runner.py takes its variables.
+from harness.child import BLIND_ENV
 from harness.outcomes import Outcome
 
 LEAK, CLEAN, ERROR = Outcome.LEAK, Outcome.CLEAN, Outcome.ERROR
-# The child's switch for in-process channels: evidence keys it must not record.
-BLIND_ENV = "CORPUS_BLIND"
 
 
 @dataclass(frozen=True)
