@@ -62,7 +62,7 @@ def summary(
     verdict = f"{'Disagreement' if t.disagree else 'Verdict'}: {t.verdict}."
     lines = [paint(verdict, _BOLD, _RED if t.disagree else _GREEN)]
     lines += textwrap.wrap(_counts(t), width, subsequent_indent="  ")
-    head = f"{'case':<20} {'ran':>5} {'agree':>6} {'disagree':>9} {'skip':>5} {'absent':>7}"
+    head = f"{'case':<20} {'ran':>5} {'agree':>6} {'disagree':>9} {Outcome.SKIP:>5} {Outcome.ABSENT:>7}"
     lines += ["", _fit(head, width)]
     for case in matrix.cases:
         c = count([cell for cell in matrix.cells if cell["case"] == case])
