@@ -161,7 +161,9 @@ def open_fds() -> int:
     import psutil
 
     proc = psutil.Process()
-    return proc.num_handles() if sys.platform == "win32" else proc.num_fds()
+    if sys.platform == "win32":
+        return proc.num_handles()
+    return proc.num_fds()
 
 
 def fds(label: str, before: int, after: int) -> None:
@@ -232,7 +234,14 @@ def capture_warnings() -> Iterator[list[dict[str, str]]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore" if _blinded("warnings") else "always")
 
-        def on_warning(message: Any, category: type, filename: str, lineno: int, *_: Any) -> None:
+        def on_warning(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: Any = None,
+            line: Any = None,
+        ) -> None:
             seen.append(
                 {
                     "via": "warning",

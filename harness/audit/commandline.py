@@ -25,6 +25,7 @@ from harness.audit.lockfiles import Locked, LockError
 from harness.corpus import metadata
 from harness.errors import BadInput
 from harness.outcomes import VERDICTS, Outcome, python_key, shorten
+from harness.records import Cell
 from harness.run import interpreters, plan, pypi
 
 # --verify's engine (audit_verify, venvs: nox, psutil) is imported only when asked for.
@@ -153,7 +154,7 @@ def _verify(
     jobs = verification.jobs(findings, locked, ignored, envs / "audit", PYPI_CACHE)
     print(f"verify: {len(jobs)} cell(s) on your pins, {args.jobs} at a time", file=sys.stderr)
 
-    def show(record: dict[str, Any]) -> None:
+    def show(record: Cell) -> None:
         print(
             f"  {record['case']}/{record['check']}/{record['variant']} "
             f"{record['upstream']['version']} py{record['python_requested']}: "

@@ -197,7 +197,7 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     """Lines with backslash continuations joined and comments removed, with the number of
     the line each starts on."""
     joined: list[tuple[int, str]] = []
-    start, parts = 0, []
+    start, parts = 0, list[str]()
     for number, raw in enumerate(text.splitlines(), 1):
         if not parts:
             start = number

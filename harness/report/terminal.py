@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -47,7 +47,7 @@ def _fit(line: str, width: int) -> str:
 
 def summary(
     matrix: Matrix,
-    written: list[Path] = (),
+    written: Sequence[Path] = (),
     width: int | None = None,
     colour: bool | None = None,
 ) -> str:

@@ -115,7 +115,7 @@ def agrees(outcome: str, expected: str | None) -> bool | None:
     return expected is not None and outcome == expected
 
 
-def no_rule(case: str, check: str, variant: str, upstream: str, python: str, os: str) -> str:
+def no_rule(case: str, check: str, variant: str, upstream: str, python: str | None, os: str) -> str:
     """The reason a cell that no expectation rule covers carries: which rule is missing."""
     return shorten(
         f"no [[expect]] rule of cases/{case}/case.toml covers check {check!r}, variant "

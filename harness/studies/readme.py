@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from harness import results
 from harness.corpus import figures
 from harness.corpus.metadata import Case, Claim
+from harness.records import Cell
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -45,7 +45,7 @@ def _cells(case: Case, claim: Claim) -> str:
     return f" (cells: {', '.join(claim.cells)}{where})"
 
 
-def claims(cases: list[Case], cells: list[dict[str, Any]]) -> str:
+def claims(cases: list[Case], cells: list[Cell]) -> str:
     """Per case, each write-up claim with the corpus's verdict and its evidence, its figures
     rendered from cells (the committed ones)."""
     lines = []

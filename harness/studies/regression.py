@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 from packaging.utils import canonicalize_name
 
 from harness import results
 from harness.outcomes import NO_VERDICT, Outcome, shorten
+from harness.records import Cell
 
 
 class Kind(str, Enum):
@@ -42,12 +42,12 @@ FAILING = (Kind.REGRESSION, Kind.BROKEN)
 @dataclass(frozen=True)
 class Change:
     kind: Kind
-    cell: dict[str, Any]
-    baseline: dict[str, Any] | None
+    cell: Cell
+    baseline: Cell | None
     message: str
 
 
-def drift(cell: dict[str, Any], base: dict[str, Any]) -> list[str]:
+def drift(cell: Cell, base: Cell) -> list[str]:
     """The distributions other than the upstream package itself that differ from the
     baseline's (the upstream package's own change is the upstream change)."""
     upstream = canonicalize_name(cell["upstream"]["package"])
@@ -61,7 +61,7 @@ def drift(cell: dict[str, Any], base: dict[str, Any]) -> list[str]:
     )
 
 
-def _flipped(cell: dict[str, Any], base: dict[str, Any] | None) -> bool:
+def _flipped(cell: Cell, base: Cell | None) -> bool:
     verdicts = (Outcome.LEAK, Outcome.CLEAN)
     return (
         base is not None
@@ -71,9 +71,7 @@ def _flipped(cell: dict[str, Any], base: dict[str, Any] | None) -> bool:
     )
 
 
-def to_separate(
-    cells: list[dict[str, Any]], baseline: list[dict[str, Any]]
-) -> list[tuple[dict[str, Any], list[str]]]:
+def to_separate(cells: list[Cell], baseline: list[Cell]) -> list[tuple[Cell, list[str]]]:
     """The cells whose verdict flipped while their dependencies drifted, each with the
     baseline's dependencies (all but the upstream package) as ``name==version`` constraints:
     run again with those, a cell tells whether upstream or the dependencies made it flip."""
@@ -92,9 +90,7 @@ def to_separate(
     return found
 
 
-def classify(
-    cell: dict[str, Any], base: dict[str, Any] | None, pinned: dict[str, Any] | None = None
-) -> Change:
+def classify(cell: Cell, base: Cell | None, pinned: Cell | None = None) -> Change:
     """What changed. ``pinned`` is the cell run again with the baseline's dependencies, for a
     cell that flipped while they drifted (see ``to_separate``)."""
     release = cell["upstream"]["version"] or "no release resolved"
@@ -173,9 +169,9 @@ def classify(
 
 
 def compare(
-    cells: list[dict[str, Any]],
-    baseline: list[dict[str, Any]],
-    pinned: Sequence[dict[str, Any]] = (),
+    cells: list[Cell],
+    baseline: list[Cell],
+    pinned: Sequence[Cell] = (),
 ) -> list[Change]:
     """What changed for each cell; ``pinned`` holds the reruns of ``to_separate``'s cells."""
     known = {results.cell_key(c): c for c in baseline}

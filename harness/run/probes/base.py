@@ -95,7 +95,8 @@ def labelled(observation: Observation, key: str, label: str) -> dict[str, Any] |
     """The reproducer's record ``evidence[key][label]``, or None when it recorded none."""
     value = observation.evidence.get(key)
     if isinstance(value, dict) and isinstance(value.get(label), dict):
-        return value[label]
+        found: dict[str, Any] = value[label]
+        return found
     return None
 
 
@@ -111,7 +112,7 @@ def snapshots(
     """The record's ``before`` and ``after`` snapshots, each entry as the tuple of its
     ``fields``; None unless both are lists of entries that give every field as text or a whole
     number."""
-    taken = []
+    taken: list[list[tuple[str | int, ...]]] = []
     for key in ("before", "after"):
         entries = record.get(key)
         if not isinstance(entries, list):
@@ -121,8 +122,9 @@ def snapshots(
             if not isinstance(entry, dict):
                 return None
             values = tuple(entry.get(name) for name in fields)
-            if not all(isinstance(value, (str, int)) for value in values):
+            given = tuple(value for value in values if isinstance(value, (str, int)))
+            if len(given) != len(values):
                 return None
-            rows.append(values)
+            rows.append(given)
         taken.append(rows)
     return taken[0], taken[1]
