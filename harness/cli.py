@@ -44,6 +44,7 @@ from harness.corpus import committed, metadata
 from harness.corpus.metadata import Case
 from harness.errors import BadInput
 from harness.outcomes import Outcome, shorten
+from harness.records import Cell, Document, NoBaseline
 from harness.report import tables, terminal
 from harness.run import plan, pypi, sources, venvs
 from harness.run.engine import Engine
@@ -62,7 +63,7 @@ class InputError(BadInput):
 def _progress(total: int) -> Any:
     done = [0]
 
-    def show(cell: dict[str, Any]) -> None:
+    def show(cell: Cell) -> None:
         done[0] += 1
         mark = "  <-- DISAGREES" if cell["agrees"] is False else ""
         version = cell["upstream"]["version"] or "-"
@@ -138,7 +139,7 @@ def _run_planned(
     ordered = _longest_first(planned, Path(args.results))
     show = _progress(len(ordered))
 
-    def on_cell(record: dict[str, Any]) -> None:
+    def on_cell(record: Cell) -> None:
         writer.add(record)
         show(record)
 
@@ -152,7 +153,7 @@ def _run_planned(
     writer.finish()
 
 
-def _disagree(cells: list[dict[str, Any]]) -> bool:
+def _disagree(cells: list[Cell]) -> bool:
     return any(c["agrees"] is False for c in cells)
 
 
@@ -185,7 +186,7 @@ def _committed(args: argparse.Namespace) -> None:
         )
 
 
-def _baseline_to_merge(args: argparse.Namespace, out: Path) -> dict[str, Any] | None:
+def _baseline_to_merge(args: argparse.Namespace, out: Path) -> Document | NoBaseline | None:
     """Checked before anything runs: what ``--save-baseline`` will merge into, if anything.
 
     A full run replaces this OS's baseline; a run of some cases (``--case``) or some Pythons
@@ -202,7 +203,7 @@ def _baseline_to_merge(args: argparse.Namespace, out: Path) -> dict[str, Any] | 
         raise InputError(f"--save-baseline merges into {path}, which is unusable: {exc}") from None
 
 
-def _other_baselines(out: Path) -> list[dict[str, Any]]:
+def _other_baselines(out: Path) -> list[Document]:
     """The other OSes' committed baselines, which the matrix shows beside this run; read before
     anything runs: an unreadable one is bad input, named, not a failure after every cell ran."""
     try:
@@ -388,12 +389,12 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
 
 def _pinned_reruns(
     planned: list[plan.Planned],
-    cells: list[dict[str, Any]],
-    baseline: list[dict[str, Any]],
+    cells: list[Cell],
+    baseline: list[Cell],
     args: argparse.Namespace,
     argv: list[str],
     path: Path,
-) -> list[dict[str, Any]]:
+) -> list[Cell]:
     """The cells that flipped while their dependencies drifted, run again with the baseline's
     dependencies as constraints (written beside the run, ``...-pinned.json``)."""
     doubtful = regression.to_separate(cells, baseline)
