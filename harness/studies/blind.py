@@ -70,8 +70,10 @@ def render(records: list[Cell], python: str) -> str:
         "dead channel as a verdict"
     )
     lines = [
-        f"Blinded runs on Python {python} ({verdict}; {len(records) - len(ran)} skipped). "
-        "Regenerate: `nox -s blind -- --readme`.",
+        (
+            f"Blinded runs on Python {python} ({verdict}; {len(records) - len(ran)} skipped). "
+            "Regenerate: `nox -s blind -- --readme`."
+        ),
         "",
         "| case | check | cell | blinded probe | outcome | reason |",
         "|---|---|---|---|---|---|",
