@@ -28,7 +28,7 @@ def test_a_readme_without_the_markers_is_an_error(tmp_path: Path) -> None:
 
 def test_the_readme_shows_every_claim_the_cases_hold() -> None:
     text = readme.README.read_text(encoding="utf-8")
-    section = re.search(r"<!-- claims:start -->\n(.*?)<!-- claims:end -->", text, re.S)
+    section = re.search(r"<!-- claims:start -->\n(.*?)<!-- claims:end -->", text, re.DOTALL)
     assert section is not None
     expected = readme.claims(metadata.load_all(), committed.cells())
     assert section.group(1) == expected, "run `nox -s readme`"

@@ -3,9 +3,9 @@
 For each affected pin (not ignored) and each of its leaking checks that can run on this OS,
 two cells: the plain release (as a plain variant that runs the check, with its requirements)
 and, when the case has one, with the app-level workaround. Every cell's environment is built
-with the app's pins as a constraints file, so every distribution it holds that the app pins is at the app's version;
-the engine builds each environment once, shares it between the two cells, and runs cells in
-parallel like the matrix.
+with the app's pins as a constraints file, so every distribution it holds that the app pins
+is at the app's version; the engine builds each environment once, shares it between the two
+cells, and runs cells in parallel like the matrix.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from harness.records import Cell
 OS_WORDS = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}
 CONFIRMED, IN_SIMULATION_VERDICT = "confirmed", "confirmed-in-simulation"
 IN_SIMULATION = "in simulation"
-_STRONG = re.compile(r"\b(confirmed|natively)\b", re.I)
+_STRONG = re.compile(r"\b(confirmed|natively)\b", re.IGNORECASE)
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NO_VERDICT = (Outcome.ERROR, Outcome.SKIP)

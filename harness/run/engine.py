@@ -70,7 +70,7 @@ class Engine:
         record["blind"] = list(self.blind)
         try:
             self._run_cell(planned, work_root, record)
-        except Exception:
+        except Exception:  # noqa: BLE001  a harness fault ends this cell as an error, not the run
             record["outcome"] = Outcome.ERROR
             record["reason"] = f"the harness failed in this cell: {traceback.format_exc()}"
         return _finish(record, planned, started)

@@ -1,8 +1,9 @@
 """From runs to an outcome (``skip`` is decided before anything runs, by the plan).
 
 A run is ``clean`` only when it finished as the check expects, proved that its trigger ran
-and reached the code that leaks (every path the check declares), passed its built-in controls, carried the patch it was meant to carry, and every probe saw its
-channel live (its canary) and no leak. A run whose release has no such code path (the
+and reached the code that leaks (every path the check declares), passed its built-in
+controls, carried the patch it was meant to carry, and every probe saw its channel live (its
+canary) and no leak. A run whose release has no such code path (the
 reproducer said so with ``child.absent``) is ``absent``. Anything less is ``error`` with the
 reason. Repeats that disagree are ``flaky``, never the majority.
 """

@@ -146,9 +146,11 @@ def render(case: Case, python: str, cells: list[Cell], runs: Sequence[RunHeader]
     lines = [
         f"# Release history of {case.id} on Python {python}",
         "",
-        f"{case.package}: {len({c['release'] for c in cells})} releases; metadata: first "
-        f"fixed {case.first_fixed or '-'}, last affected {case.last_affected or '-'}, "
-        f"status {case.status}.",
+        (
+            f"{case.package}: {len({c['release'] for c in cells})} releases; metadata: first "
+            f"fixed {case.first_fixed or '-'}, last affected {case.last_affected or '-'}, "
+            f"status {case.status}."
+        ),
         "",
     ]
     if len(runs) > 1:

@@ -21,7 +21,7 @@ def update(name: str, text: str, readme: Path = README) -> None:
     """Replace what stands between the markers ``name`` in the README with ``text``."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     current = readme.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
     if not pattern.search(current):
         raise ValueError(f"{readme} has no {start} ... {end} markers")
     results.write_atomic(readme, pattern.sub(lambda _: f"{start}\n{text}{end}", current))

@@ -8,8 +8,9 @@ blinded run must come out ``error``: a probe whose channel is dead never reads a
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 # The child's switch for in-process channels: evidence keys it must not record. Defined by the
 # child (standard library only, importable on its own), as runner.py takes its variables.
