@@ -58,7 +58,7 @@ def harness(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
-def all(session: nox.Session) -> None:  # noqa: A001 (the command users type)
+def all(session: nox.Session) -> None:
     """Every case x variant x Python, then the matrix report in results/."""
     _harness(session, "-m", "harness", "all", *session.posargs)
 
@@ -151,6 +151,16 @@ def benchmark(session: nox.Session) -> None:
 def audit_benchmark(session: nox.Session) -> None:
     """The audit's speed: static per example lock file, --verify against its floor."""
     _harness(session, "benchmarks/audit.py", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
+def lint(session: nox.Session) -> None:
+    """The type checker and the linter, as pyproject.toml configures them: mypy (strict, on
+    harness/), ruff's rules and its formatter (every Python file but cases/ and fixes/).
+    tests/test_lint.py runs the same, so `nox -s tests` enforces them too."""
+    _harness(session, "-m", "mypy")
+    _harness(session, "-m", "ruff", "check")
+    _harness(session, "-m", "ruff", "format", "--check")
 
 
 @nox.session(venv_backend="none", default=False)

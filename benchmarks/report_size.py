@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from harness.report import tables
-from tests.reportdata import three_oses  # noqa: E402
+from tests.reportdata import three_oses
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the harness is the corpus's own package

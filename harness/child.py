@@ -161,7 +161,9 @@ def open_fds() -> int:
     import psutil
 
     proc = psutil.Process()
-    return proc.num_handles() if sys.platform == "win32" else proc.num_fds()
+    if sys.platform == "win32":
+        return proc.num_handles()
+    return proc.num_fds()
 
 
 def fds(label: str, before: int, after: int) -> None:
@@ -232,13 +234,20 @@ def capture_warnings() -> Iterator[list[dict[str, str]]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore" if _blinded("warnings") else "always")
 
-        def on_warning(message: Any, category: type, filename: str, lineno: int, *_: Any) -> None:
+        def on_warning(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: Any = None,
+            line: Any = None,
+        ) -> None:
             seen.append(
                 {
                     "via": "warning",
                     "category": category.__name__,
                     "message": str(message),
-                    "where": "%s:%s" % (filename, lineno),
+                    "where": f"{filename}:{lineno}",
                 }
             )
             _save()
@@ -260,7 +269,7 @@ async def corpus_canary() -> None:
 def _emit_canaries() -> None:
     """A warning and a never-awaited coroutine, raised after the code under test ran: if it
     changed the filters or the hooks, the probes see no canary and the run is an error."""
-    warnings.warn(WARNING_CANARY, ResourceWarning)
+    warnings.warn(WARNING_CANARY, ResourceWarning)  # noqa: B028  (raised here, where it says)
     coroutine = corpus_canary()
     del coroutine
     gc.collect()
@@ -274,7 +283,7 @@ def variant() -> str:
 def _load(path: str, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise ImportError("cannot load %s" % path)
+        raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

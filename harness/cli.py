@@ -40,9 +40,11 @@ from packaging.utils import canonicalize_name
 
 from harness import options, results, scratch
 from harness.audit import commandline
-from harness.corpus import figures, metadata
-from harness.corpus.metadata import Case, MetadataError
+from harness.corpus import metadata
+from harness.corpus.metadata import Case
+from harness.errors import BadInput
 from harness.outcomes import Outcome, shorten
+from harness.records import Cell, Document, NoBaseline
 from harness.report import tables, terminal
 from harness.run import plan, pypi, sources, venvs
 from harness.run.engine import Engine
@@ -54,14 +56,14 @@ ENVS = ROOT / ".nox" / "cells"
 PYPI_CACHE = ROOT / ".nox" / "pypi"
 
 
-class InputError(ValueError):
+class InputError(BadInput):
     """Bad input from the command line; the message says what was wrong."""
 
 
 def _progress(total: int) -> Any:
     done = [0]
 
-    def show(cell: dict[str, Any]) -> None:
+    def show(cell: Cell) -> None:
         done[0] += 1
         mark = "  <-- DISAGREES" if cell["agrees"] is False else ""
         version = cell["upstream"]["version"] or "-"
@@ -137,7 +139,7 @@ def _run_planned(
     ordered = _longest_first(planned, Path(args.results))
     show = _progress(len(ordered))
 
-    def on_cell(record: dict[str, Any]) -> None:
+    def on_cell(record: Cell) -> None:
         writer.add(record)
         show(record)
 
@@ -151,7 +153,7 @@ def _run_planned(
     writer.finish()
 
 
-def _disagree(cells: list[dict[str, Any]]) -> bool:
+def _disagree(cells: list[Cell]) -> bool:
     return any(c["agrees"] is False for c in cells)
 
 
@@ -184,7 +186,7 @@ def _committed(args: argparse.Namespace) -> None:
         )
 
 
-def _baseline_to_merge(args: argparse.Namespace, out: Path) -> dict[str, Any] | None:
+def _baseline_to_merge(args: argparse.Namespace, out: Path) -> Document | NoBaseline | None:
     """Checked before anything runs: what ``--save-baseline`` will merge into, if anything.
 
     A full run replaces this OS's baseline; a run of some cases (``--case``) or some Pythons
@@ -201,7 +203,7 @@ def _baseline_to_merge(args: argparse.Namespace, out: Path) -> dict[str, Any] | 
         raise InputError(f"--save-baseline merges into {path}, which is unusable: {exc}") from None
 
 
-def _other_baselines(out: Path) -> list[dict[str, Any]]:
+def _other_baselines(out: Path) -> list[Document]:
     """The other OSes' committed baselines, which the matrix shows beside this run; read before
     anything runs: an unreadable one is bad input, named, not a failure after every cell ran."""
     try:
@@ -387,12 +389,12 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
 
 def _pinned_reruns(
     planned: list[plan.Planned],
-    cells: list[dict[str, Any]],
-    baseline: list[dict[str, Any]],
+    cells: list[Cell],
+    baseline: list[Cell],
     args: argparse.Namespace,
     argv: list[str],
     path: Path,
-) -> list[dict[str, Any]]:
+) -> list[Cell]:
     """The cells that flipped while their dependencies drifted, run again with the baseline's
     dependencies as constraints (written beside the run, ``...-pinned.json``)."""
     doubtful = regression.to_separate(cells, baseline)
@@ -622,19 +624,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with scratch.private_tmpdir():
             return int(args.func(args, argv))
-    except (
-        InputError,
-        MetadataError,
-        figures.FigureError,
-        pypi.ReleaseError,
-        options.OptionError,
-    ) as exc:
+    except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: every cell finished so far is in the result file", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception:  # noqa: BLE001  the harness failed, not the input: exit 3
         traceback.print_exc()
         print("error: the harness failed (exit status 3); the traceback is above", file=sys.stderr)
         return 3

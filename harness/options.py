@@ -9,11 +9,12 @@ import argparse
 from pathlib import Path
 
 from harness.corpus.metadata import tomllib
+from harness.errors import BadInput
 
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 
 
-class OptionError(ValueError):
+class OptionError(BadInput):
     """A command-line value the corpus cannot run with; the message says which and why."""
 
 

@@ -1,6 +1,6 @@
 """The corpus's one vocabulary of outcomes, and the small helpers every module shares to talk
-about cells: the order of Python versions, the way a long reason is shortened and how much of a process's
-output is kept.
+about cells: the order of Python versions, the way a long reason is shortened and how much of
+a process's output is kept.
 
 An outcome is one of:
 

@@ -12,11 +12,12 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 
+from harness.errors import BadInput
 from harness.outcomes import python_key
+from harness.records import Cell, CellKey, Corpus, Document, MergedRun, NoBaseline, Run, RunHeader
 from harness.run.plan import PLATFORM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,13 +44,13 @@ def uncommitted() -> list[str]:
     return [line[3:] for line in (_git("status", "--porcelain") or "").splitlines()]
 
 
-def corpus_commit() -> dict[str, Any]:
+def corpus_commit() -> Corpus:
     """The corpus's commit, and whether the tree had uncommitted changes (a run records it)."""
     head = _git("rev-parse", "HEAD")
     return {"commit": head.strip() if head else None, "dirty": bool(uncommitted())}
 
 
-def new_run(command: str, venv_backend: str) -> dict[str, Any]:
+def new_run(command: str, venv_backend: str) -> Document:
     return {
         "schema": SCHEMA_NAME,
         "schema_version": SCHEMA_VERSION,
@@ -86,12 +87,12 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def validate(document: dict[str, Any]) -> None:
+def validate(document: Document) -> None:
     """Raise jsonschema.ValidationError if document is not a valid result file."""
     jsonschema.Draft202012Validator(SCHEMA).validate(document)
 
 
-def write_document(path: Path, document: dict[str, Any]) -> None:
+def write_document(path: Path, document: Document) -> None:
     """A run or baseline document as every results file holds it: sorted keys, one space."""
     write_atomic(path, json.dumps(document, indent=1, sort_keys=True) + "\n")
 
@@ -99,7 +100,7 @@ def write_document(path: Path, document: dict[str, Any]) -> None:
 class RunWriter:
     """Holds one run's document and writes it to disk after every cell."""
 
-    def __init__(self, path: Path, document: dict[str, Any]) -> None:
+    def __init__(self, path: Path, document: Document) -> None:
         self.path = path
         self.document = document
         self._lock = threading.Lock()
@@ -108,7 +109,7 @@ class RunWriter:
     def _flush(self) -> None:
         write_document(self.path, self.document)
 
-    def add(self, cell: dict[str, Any]) -> None:
+    def add(self, cell: Cell) -> None:
         """Add a cell, marked with this run (``run_started``, the run header's ``started``),
         so that a baseline merged from many runs still says which run made each cell; one
         already in the document under the same key (from a run this one continues) is
@@ -132,7 +133,7 @@ class RunWriter:
             self._flush()
 
 
-def cell_key(cell: dict[str, Any]) -> tuple[str, str, str, str, str, str]:
+def cell_key(cell: CellKey) -> tuple[str, str, str, str, str, str]:
     """What makes a cell the same cell across runs and machines."""
     return (
         cell["case"],
@@ -144,14 +145,14 @@ def cell_key(cell: dict[str, Any]) -> tuple[str, str, str, str, str, str]:
     )
 
 
-def cell_sort_key(cell: dict[str, Any]) -> tuple[Any, ...]:
+def cell_sort_key(cell: Cell) -> tuple[str | tuple[int, ...], ...]:
     *head, python = cell_key(cell)
     return (*head, python_key(python))
 
 
 def merged_baseline(
-    baseline: dict[str, Any], run: dict[str, Any], cases: list[str], pythons: list[str]
-) -> dict[str, Any]:
+    baseline: Document | NoBaseline, run: Document, cases: list[str], pythons: list[str]
+) -> Document:
     """The run as the new baseline, with the baseline's cells of every other case and Python
     kept: a new or changed case, or another Python, reaches the baseline without a run of all
     the others. The run header is the new run's; ``merged_from`` names the runs whose cells
@@ -161,56 +162,66 @@ def merged_baseline(
         for c in baseline["cells"]
         if c["case"] not in cases or c["python_requested"] not in pythons
     ]
-    document = {**run, "cells": sorted([*kept, *run["cells"]], key=cell_sort_key)}
-    if kept:
-        previous = baseline["run"]
-        document["run"] = {
-            **run["run"],
-            "merged_from": [*previous.get("merged_from", []), _header(previous)],
-        }
+    document: Document = {**run, "cells": sorted([*kept, *run["cells"]], key=cell_sort_key)}
+    if kept and "run" in baseline:  # NoBaseline has no cells to keep
+        document["run"] = _merged_header(run["run"], baseline["run"])
     validate(document)
     return document
 
 
-def continued(previous: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+def continued(previous: Document, run: Document) -> Document:
     """A new run that starts from previous's cells: each cell the run makes replaces the one
     under its key (RunWriter.add), the others stay, so running part of a range never loses the
     rest. A working tree's cells are not carried over: they are a snapshot of a tree that has
     moved on. ``merged_from`` names the runs whose cells may remain."""
     kept = [c for c in previous["cells"] if not c["upstream"].get("source")]
-    document = {**run, "cells": kept}
+    document: Document = {**run, "cells": kept}
     if kept:
-        header = previous["run"]
-        document["run"] = {
-            **run["run"],
-            "merged_from": [*header.get("merged_from", []), _header(header)],
-        }
+        document["run"] = _merged_header(run["run"], previous["run"])
     return document
 
 
-HEADER = ("started", "corpus", "command", "host", "complete")
+def _merged_header(run: Run, previous: Run) -> Run:
+    """run's header, listing previous (and the runs merged into it) in ``merged_from``."""
+    return {**run, "merged_from": [*previous.get("merged_from", []), _header(previous)]}
 
 
-def _header(run: dict[str, Any]) -> dict[str, Any]:
-    """What a merged document keeps of an earlier run: enough to list it with its commit."""
-    return {k: run[k] for k in HEADER if k in run}
+def _header(run: Run) -> MergedRun:
+    """What a merged document keeps of an earlier run: enough to list it with its commit
+    (its host and whether it completed where the header has them: a run being continued is
+    not validated)."""
+    header: MergedRun = {
+        "started": run["started"],
+        "corpus": run["corpus"],
+        "command": run["command"],
+    }
+    if "host" in run:
+        header["host"] = run["host"]
+    if "complete" in run:
+        header["complete"] = run["complete"]
+    return header
 
 
-def runs(document: dict[str, Any]) -> list[dict[str, Any]]:
+def runs(document: Document) -> list[RunHeader]:
     """Every run whose cells a document may hold, oldest first: the runs merged into it
     (``merged_from``) and its own (without ``merged_from``)."""
-    own = {k: v for k, v in document["run"].items() if k != "merged_from"}
+    own = document["run"].copy()
+    own.pop("merged_from", None)
     return [*document["run"].get("merged_from", []), own]
 
 
-def load(path: Path) -> dict[str, Any]:
-    """A result file, validated; a bad one is a ValueError that names it."""
+class ResultFileError(BadInput):
+    """A result file that cannot be read or is not valid; the message names it."""
+
+
+def load(path: Path) -> Document:
+    """A result file, validated; a bad one is a ResultFileError that names it."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document: Document = json.loads(path.read_text(encoding="utf-8"))
         validate(document)
     except (OSError, ValueError, jsonschema.ValidationError) as exc:
         message = exc.message if isinstance(exc, jsonschema.ValidationError) else str(exc)
-        raise ValueError(f"{path}: not a valid result file: {message}") from None
+        raise ResultFileError(f"{path}: not a valid result file: {message}") from None
     return document
 
 

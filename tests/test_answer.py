@@ -19,7 +19,7 @@ SIMULATED = VALID.replace(
     'platforms = ["linux", "darwin", "win32"]', 'platforms = ["win32"]'
 ).replace(
     "[variants.affected]",
-    '[checks.sim]\nreproducer = "repro.py"\nreaches = ["path"]\nevidence = "simulated"\nassumptions = "README.md"\n'
+    '[checks.sim]\nreproducer = "repro.py"\nreaches = ["path"]\nevidence = "simulated"\nassumptions = "README.md"\n'  # noqa: E501
     'platforms = ["linux"]\nprobes = [{ probe = "gc_survivors", label = "owners" }]\n\n'
     "[variants.affected]",
 )

@@ -95,7 +95,7 @@ def ask(case: metadata.Case, version: str, cells: tuple = ()) -> static.CaseAnsw
 
 def test_a_check_no_rule_covers_is_unknown_never_dropped(tmp_path: Path) -> None:
     # No rule covers "starts" on 3.0.6 and no check leaks there: unknown, not not-affected.
-    quiet = {check: ("clean", "clean") for check in RULES}
+    quiet = dict.fromkeys(RULES, ("clean", "clean"))
     found = ask(synthetic(tmp_path, {**quiet, "starts": (None, "leak")}), "3.0.6")
     checks = {c.check: c.outcome for c in found.checks}
     assert found.status == Status.UNKNOWN and "starts" in checks and checks["starts"] is None
@@ -106,7 +106,7 @@ def test_a_check_no_rule_covers_is_unknown_never_dropped(tmp_path: Path) -> None
 
 
 def test_absent_when_every_answer_says_absent(tmp_path: Path) -> None:
-    case = synthetic(tmp_path, {check: ("absent", "absent") for check in RULES})
+    case = synthetic(tmp_path, dict.fromkeys(RULES, ("absent", "absent")))
     assert ask(case, "3.1.9").status == Status.ABSENT
 
 
@@ -119,7 +119,7 @@ def _cell(check: str, release: str, outcome: Outcome) -> answers.Cell:
 def test_a_committed_cell_answers_before_the_rule(tmp_path: Path) -> None:
     # The rules say every check is clean on 3.1.9; a cell there that leaks, or gave no verdict,
     # is what the pin is told.
-    case = synthetic(tmp_path, {check: ("clean", "clean") for check in RULES})
+    case = synthetic(tmp_path, dict.fromkeys(RULES, ("clean", "clean")))
     assert ask(case, "3.1.9").status == Status.NOT_AFFECTED
     assert ask(case, "3.1.9", (_cell("same", "3.1.9", Outcome.LEAK),)).status == Status.AFFECTED
     assert ask(case, "3.1.9", (_cell("same", "3.1.9", Outcome.ERROR),)).status == Status.UNKNOWN
@@ -133,7 +133,7 @@ def test_a_case_of_other_oses_is_not_affected_and_says_so(tmp_path: Path) -> Non
 
 def test_first_clean_release_on_the_line_and_overall(tmp_path: Path) -> None:
     case = synthetic(
-        tmp_path, {**{c: ("clean", "clean") for c in RULES}, "gone": ("leak", "clean")}
+        tmp_path, {**dict.fromkeys(RULES, ("clean", "clean")), "gone": ("leak", "clean")}
     )
     assert static.first_clean(case, "3.0.6", "3.11.7", "linux", answers.Cells(), CACHE) == (
         "3.1.9",
@@ -145,14 +145,14 @@ def test_first_clean_release_on_the_line_and_overall(tmp_path: Path) -> None:
 
 
 def test_only_an_affected_pin_is_shown_an_upgrade(tmp_path: Path) -> None:
-    case = synthetic(tmp_path, {**{c: ("absent", "clean") for c in RULES}})
+    case = synthetic(tmp_path, {**dict.fromkeys(RULES, ("absent", "clean"))})
     [absent] = static.audit(
         _locked("3.0.6", "werkzeug"), ["3.11.7"], "linux", [case], CACHE, answers.Cells()
     )
     assert absent.status == Status.ABSENT
     assert (absent.first_clean_on_line, absent.first_clean) == (None, None)
     case = synthetic(
-        tmp_path, {**{c: ("absent", "clean") for c in RULES}, "gone": ("leak", "clean")}
+        tmp_path, {**dict.fromkeys(RULES, ("absent", "clean")), "gone": ("leak", "clean")}
     )
     [hit] = static.audit(
         _locked("3.0.6", "werkzeug"), ["3.11.7"], "linux", [case], CACHE, answers.Cells()

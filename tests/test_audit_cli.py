@@ -253,7 +253,7 @@ def test_verify_shows_the_leak_and_the_workaround_on_the_pins(capsys, tmp_path: 
     runs = {(v["check"], v["kind"]): v for v in doc["verify"] if v["case"] == "werkzeug-3039"}
     assert code == 1, err
     assert set(runs) == {(c, k) for c in ("werkzeug", "flask") for k in ("plain", "workaround")}
-    for (check, kind), run in runs.items():
+    for (_, kind), run in runs.items():
         assert run["outcome"] == ("leak" if kind == "plain" else "clean"), run["reason"]
         assert run["version"] == "3.1.9" and run["off_pins"]["differ"] == []
 

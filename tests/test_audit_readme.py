@@ -1,6 +1,6 @@
-"""The GitHub Actions job for app developers in docs/auditing.md: valid against GitHub's workflow schema,
-and it runs the audit with options the audit has, uploads the SARIF it writes, and fails on
-the audit's exit status."""
+"""The GitHub Actions job for app developers in docs/auditing.md: valid against GitHub's
+workflow schema, and it runs the audit with options the audit has, uploads the SARIF it
+writes, and fails on the audit's exit status."""
 
 from __future__ import annotations
 

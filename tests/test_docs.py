@@ -28,7 +28,7 @@ def map_lines(text: str) -> list[tuple[int, str, str]]:
     """The map's lines as (depth, name, what it does): the first fenced block after the
     heading, two spaces of indentation per level."""
     section = text.split(MAP_HEADING, 1)[1]
-    block = re.search(r"```\n(.*?)```", section, re.S)
+    block = re.search(r"```\n(.*?)```", section, re.DOTALL)
     assert block is not None, f"no fenced block after {MAP_HEADING!r}"
     lines = []
     for line in block.group(1).splitlines():

@@ -63,7 +63,7 @@ def test_a_rule_for_other_checks_is_passed_over_for_the_next(tmp_path: Path) -> 
         '[[expect]]\nchecks = ["other"]\nupstream = "<9"',
     ).replace(
         "[checks.main]",
-        '[checks.other]\nreproducer = "repro.py"\nprobes = [{ probe = "gc_survivors", label = "o" }]\nreaches = ["o-dropped"]\n\n[checks.main]',
+        '[checks.other]\nreproducer = "repro.py"\nprobes = [{ probe = "gc_survivors", label = "o" }]\nreaches = ["o-dropped"]\n\n[checks.main]',  # noqa: E501
     )
     case = metadata.load(write_case(tmp_path, text))
     assert (

@@ -128,14 +128,14 @@ def test_only_killed_counts_unchecked_and_equivalent_mutants_are_left_out() -> N
 
 
 def fake_mutmut(monkeypatch, returncode: int = 0, listing: str = LISTING) -> None:
-    monkeypatch.setattr(mutation, "pid_namespace", lambda: [])
+    monkeypatch.setattr(mutation, "pid_namespace", list)
 
     def run(command, **kwargs):
         stdout = listing if "results" in command else ""
         return subprocess.CompletedProcess(command, returncode, stdout, "")
 
     monkeypatch.setattr(mutation.subprocess, "run", run)
-    monkeypatch.setattr(mutation, "equivalents", lambda: {})
+    monkeypatch.setattr(mutation, "equivalents", dict)
 
 
 def test_a_module_under_its_target_fails_the_run_and_names_its_survivors(

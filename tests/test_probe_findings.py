@@ -33,7 +33,7 @@ def test_register_keeps_the_function_and_a_copy_of_its_blinding(monkeypatch) -> 
     blind = {"SWITCH": "off"}
     base.register("p", probe, blind)
     blind["SWITCH"] = "changed afterwards"
-    assert base.PROBES == {"p": base.Registered(probe, {"SWITCH": "off"})}
+    assert {"p": base.Registered(probe, {"SWITCH": "off"})} == base.PROBES
 
 
 def test_blind_child_names_every_key_for_the_child() -> None:

@@ -26,13 +26,13 @@ def kinds(new: list[dict], old: list[dict]) -> list[str]:
 
 def test_a_fixed_leak_that_comes_back_fails() -> None:
     changes = regression.compare([latest("3.12", "leak")], [latest("3.12", "clean", "3.1.0")])
-    assert [c.kind for c in changes] == [regression.REGRESSION]
+    assert [c.kind for c in changes] == [regression.Kind.REGRESSION]
     assert regression.failing(changes) and "LEAKS again" in changes[0].message
 
 
 def test_an_open_leak_fixed_upstream_is_a_notice_naming_the_expectation() -> None:
     changes = regression.compare([latest("3.12", "clean")], [latest("3.12", "leak", "3.1.0")])
-    assert [c.kind for c in changes] == [regression.FIXED_UPSTREAM]
+    assert [c.kind for c in changes] == [regression.Kind.FIXED_UPSTREAM]
     assert not regression.failing(changes)
     assert "cases/werkzeug-3039/case.toml" in changes[0].message
 
@@ -41,7 +41,7 @@ def test_a_reproducer_that_no_longer_runs_fails() -> None:
     changes = regression.compare(
         [latest("3.12", "error", reason="ImportError: send_file")], [latest("3.12", "leak")]
     )
-    assert [c.kind for c in changes] == [regression.BROKEN]
+    assert [c.kind for c in changes] == [regression.Kind.BROKEN]
     assert regression.failing(changes) and "ImportError" in changes[0].message
 
 
@@ -50,7 +50,7 @@ def test_a_flip_the_baselines_dependencies_undo_is_drift_naming_them() -> None:
     new = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "flask": "3.1.0"})
     again = latest("3.12", "clean", "3.1.0", {"werkzeug": "3.1.0", "flask": "3.0.0"})
     [change] = regression.compare([new], [old], [again])
-    assert change.kind == regression.DRIFT and "flask 3.0.0 -> 3.1.0" in change.message
+    assert change.kind == regression.Kind.DRIFT and "flask 3.0.0 -> 3.1.0" in change.message
     assert "dependencies caused it" in change.message
     assert regression.failing([change])  # drift that makes a clean cell leak still fails
 
@@ -62,7 +62,7 @@ def test_a_flip_that_survives_the_baselines_dependencies_is_upstreams() -> None:
     new = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "PyYAML": "6.0.4"})
     again = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "PyYAML": "6.0.3"})
     [change] = regression.compare([new], [old], [again])
-    assert change.kind == regression.REGRESSION, change.message
+    assert change.kind == regression.Kind.REGRESSION, change.message
     assert "still leak with the baseline's dependencies pinned" in change.message
     assert "PyYAML 6.0.3 -> 6.0.4" in change.message
 
@@ -72,7 +72,7 @@ def test_a_fix_that_survives_the_baselines_dependencies_is_fixed_upstream() -> N
     new = latest("3.12", "clean", "3.2.0", {"werkzeug": "3.2.0", "certifi": "2"})
     again = latest("3.12", "clean", "3.2.0", {"werkzeug": "3.2.0", "certifi": "1"})
     [change] = regression.compare([new], [old], [again])
-    assert change.kind == regression.FIXED_UPSTREAM, change.message
+    assert change.kind == regression.Kind.FIXED_UPSTREAM, change.message
 
 
 @pytest.mark.parametrize("outcome, kind", [("leak", "regression"), ("clean", "dependency-drift")])
@@ -107,7 +107,7 @@ def test_only_cells_that_flipped_while_dependencies_drifted_are_run_again() -> N
 def test_a_newer_unrelated_dependency_with_the_same_verdict_changes_nothing() -> None:
     old = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "certifi": "2026.10.18"})
     new = latest("3.12", "leak", "3.1.0", {"werkzeug": "3.1.0", "certifi": "2026.10.19.post0"})
-    assert kinds([new], [old]) == [regression.UNCHANGED]
+    assert kinds([new], [old]) == [regression.Kind.UNCHANGED]
     assert regression.to_separate([new], [old]) == []
 
 
@@ -115,7 +115,7 @@ def test_unchanged_new_and_skipped() -> None:
     skipped = latest("3.14", "skip", reason="Python 3.14 is not installed")
     assert kinds(
         [latest("3.12", "leak"), latest("3.13", "leak"), skipped], [latest("3.12", "leak", "3.1.0")]
-    ) == [regression.UNCHANGED, regression.NEW, regression.SKIPPED]
+    ) == [regression.Kind.UNCHANGED, regression.Kind.NEW, regression.Kind.SKIPPED]
 
 
 def test_the_report_names_the_releases_and_the_verdict() -> None:

@@ -138,7 +138,8 @@ def test_the_header_row_and_row_labels_stay_in_sight_while_the_grid_scrolls(
     page = open_page(browser, (built / "matrix.html").as_uri(), width=700)
     tallest = page.evaluate(
         """() => { const grids = [...document.querySelectorAll('.grid')];
-          grids.sort((a, b) => (b.scrollHeight - b.clientHeight) - (a.scrollHeight - a.clientHeight));
+          grids.sort((a, b) =>
+            (b.scrollHeight - b.clientHeight) - (a.scrollHeight - a.clientHeight));
           return grids[0].closest('section').id; }"""
     )
     section = page.locator(f"section#{tallest}")

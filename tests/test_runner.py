@@ -128,7 +128,7 @@ def test_an_unreadable_evidence_file_is_named_as_such(judge) -> None:
     check = make_check(
         "misbehaving.py", "corrupt-evidence", [("callbacks_not_run", {"label": "close"})]
     )
-    result, judged = judge(check)
+    _, judged = judge(check)
     assert judged.outcome == "error"
     assert "the evidence file could not be read" in judged.reason
     assert "trigger never ran" not in judged.reason

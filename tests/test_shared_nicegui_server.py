@@ -15,7 +15,7 @@ from cases._shared import nicegui_server
 
 
 class _Page(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self.send_response(204 if self.path == "/empty" else 200)
         self.send_header("Content-Length", "0")
         self.end_headers()

@@ -57,7 +57,7 @@ def test_a_child_is_listed_live_then_exited_until_it_is_reaped() -> None:
         [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
     )
     try:
-        mine = "%d " % proc.pid
+        mine = f"{proc.pid} "
         assert any(line.startswith(mine) for line in pywebview_window.children())
         assert proc.stdin is not None
         proc.stdin.close()

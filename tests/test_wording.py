@@ -82,8 +82,10 @@ def claim_problems(case: Case, cells: list[dict[str, Any]]) -> list[str]:
 def test_confirmed_from_simulated_cells_alone_is_an_overstatement(tmp_path: Path) -> None:
     case = demo(tmp_path, "confirmed", "in simulation")
     assert claim_problems(case, SIMULATED) == [
-        "demo-1 W1.1: verdict confirmed, but no native cell it cites ran on Windows "
-        "(native cells it cites ran on: none)"
+        (
+            "demo-1 W1.1: verdict confirmed, but no native cell it cites ran on Windows "
+            "(native cells it cites ran on: none)"
+        )
     ]
 
 
@@ -125,8 +127,10 @@ def test_confirmed_needs_a_cited_native_cell_with_a_verdict_on_that_os(
 def test_a_claim_citing_simulated_cells_says_in_simulation(tmp_path: Path) -> None:
     case = demo(tmp_path, "incomplete", "the folder stays")
     assert claim_problems(case, SIMULATED) == [
-        "demo-1 W1.1: cites simulated cells (doubles/affected) but its evidence does not say "
-        "'in simulation'"
+        (
+            "demo-1 W1.1: cites simulated cells (doubles/affected) but its evidence does not say "
+            "'in simulation'"
+        )
     ]
 
 
@@ -155,8 +159,10 @@ def test_a_finding_without_native_cells_on_the_platforms_says_in_simulation(
 ) -> None:
     case = demo(tmp_path, "incomplete", "in simulation")
     assert wording.problems(case, SIMULATED, {"finding": "Fixed in 1.1."}) == [
-        "demo-1 finding: no native cell ran on Windows, but the finding does not say "
-        "'in simulation'"
+        (
+            "demo-1 finding: no native cell ran on Windows, but the finding does not say "
+            "'in simulation'"
+        )
     ]
     assert wording.problems(case, SIMULATED, {"finding": "In simulation: fixed in 1.1."}) == []
     assert wording.problems(case, NATIVE_WINDOWS, {"finding": "Fixed in 1.1."}) == []

@@ -254,6 +254,22 @@ def regression_problems(workflow: dict[str, Any], pythons: list[str]) -> list[st
     return problems
 
 
+def suite_problems(workflow: dict[str, Any]) -> list[str]:
+    """The whole offline suite and the linters run as jobs of their own."""
+    jobs = workflow.get("jobs", {})
+    problems = []
+    tests, lint = jobs.get("tests"), jobs.get("lint")
+    if tests is None:
+        problems.append("no job named tests")
+    elif not any(line.strip() == "nox -s tests" for r in runs(tests) for line in r.splitlines()):
+        problems.append("tests does not run the whole offline suite (`nox -s tests`, no paths)")
+    if lint is None:
+        problems.append("no job named lint")
+    elif not any("nox -s lint" in r for r in runs(lint)):
+        problems.append("lint never runs `nox -s lint`")
+    return problems
+
+
 PINS = {
     "actions/checkout": "v4",
     "actions/setup-python": "v5",
@@ -284,9 +300,9 @@ def workflow() -> dict[str, Any]:
     return load()
 
 
-def test_the_workflow_is_yaml_with_the_three_jobs(workflow: dict[str, Any]) -> None:
+def test_the_workflow_is_yaml_with_its_jobs(workflow: dict[str, Any]) -> None:
     assert isinstance(workflow, dict)
-    assert {"cells", "report", "regression"} <= set(workflow["jobs"])
+    assert {"workflow", "tests", "lint", "cells", "report", "regression"} <= set(workflow["jobs"])
     assert {"push", "pull_request", "workflow_dispatch", "schedule"} <= set(triggers(workflow))
 
 
@@ -427,6 +443,33 @@ def test_the_regression_check_finds_a_broken_schedule(
     elif mutation == "cells on schedule":
         broken["jobs"]["cells"].pop("if")
     assert regression_problems(broken, corpus_pythons())
+
+
+def test_the_offline_suite_and_the_linters_have_jobs_of_their_own(
+    workflow: dict[str, Any],
+) -> None:
+    assert suite_problems(workflow) == []
+
+
+@pytest.mark.parametrize("mutation", ["no tests job", "some tests only", "no lint job", "no lint"])
+def test_the_suite_check_finds_a_missing_job(workflow: dict[str, Any], mutation: str) -> None:
+    broken = copy.deepcopy(workflow)
+    jobs = broken["jobs"]
+    if mutation == "no tests job":
+        jobs.pop("tests")
+    elif mutation == "some tests only":
+        for step in steps(jobs["tests"]):
+            if "run" in step:
+                step["run"] = step["run"].replace(
+                    "nox -s tests", "nox -s tests -- tests/test_cli.py"
+                )
+    elif mutation == "no lint job":
+        jobs.pop("lint")
+    elif mutation == "no lint":
+        for step in steps(jobs["lint"]):
+            if "run" in step:
+                step["run"] = step["run"].replace("nox -s lint", "nox -s tests")
+    assert suite_problems(broken)
 
 
 def test_actions_are_pinned_to_their_major_versions(workflow: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 log = logging.getLogger("mkdocs.hooks.repo_links")  # under "mkdocs": strict mode counts it
 
 _LINK = re.compile(r"\]\((?P<target>[^)\s#]+)(?P<anchor>#[^)\s]*)?\)")
-_EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.I)
+_EXTERNAL = re.compile(r"^([a-z][a-z0-9+.-]*:|/)", re.IGNORECASE)
 _MARK = "repo-file:"
 _HREF = re.compile(rf'href="{_MARK}(?P<path>[^"#]*)')
 

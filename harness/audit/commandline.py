@@ -23,8 +23,9 @@ from harness import options
 from harness.audit import formats, ignore_file, lockfiles, static
 from harness.audit.lockfiles import Locked, LockError
 from harness.corpus import metadata
-from harness.corpus.metadata import MetadataError
+from harness.errors import BadInput
 from harness.outcomes import VERDICTS, Outcome, python_key, shorten
+from harness.records import Cell
 from harness.run import interpreters, plan, pypi
 
 # --verify's engine (audit_verify, venvs: nox, psutil) is imported only when asked for.
@@ -153,7 +154,7 @@ def _verify(
     jobs = verification.jobs(findings, locked, ignored, envs / "audit", PYPI_CACHE)
     print(f"verify: {len(jobs)} cell(s) on your pins, {args.jobs} at a time", file=sys.stderr)
 
-    def show(record: dict[str, Any]) -> None:
+    def show(record: Cell) -> None:
         print(
             f"  {record['case']}/{record['check']}/{record['variant']} "
             f"{record['upstream']['version']} py{record['python_requested']}: "
@@ -244,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
     """The audit with its exit status; bad input and harness failures are said on stderr."""
     try:
         return _audit(args)
-    except (LockError, MetadataError, pypi.ReleaseError) as exc:
+    except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:

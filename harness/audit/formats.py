@@ -17,7 +17,7 @@ from harness.audit.lockfiles import Locked
 from harness.audit.static import Change, CheckAnswer, Finding
 from harness.corpus.answer import Known
 from harness.corpus.metadata import ROOT, Case
-from harness.outcomes import shorten
+from harness.outcomes import Outcome, shorten
 from harness.run import interpreters
 
 SCHEMA = json.loads(
@@ -200,7 +200,7 @@ def _check_lines(f: dict[str, Any]) -> list[str]:
     lines = []
     for c in f["checks"]:
         since = ""
-        if c["outcome"] == "leak":
+        if c["outcome"] == Outcome.LEAK:
             since = (
                 f" (gone from {c['clean_from']})" if c["clean_from"] else " (no release ends it)"
             )
@@ -273,7 +273,7 @@ def _tail_lines(doc: dict[str, Any]) -> list[str]:
                 f"  {v['case']}/{v['check']} {v['kind']} {v['package']} {v['version']} "
                 f"py{v['python']}: {v['outcome']}, {_meaning(v)} ({v['duration_s']:.1f}s)"
             )
-            if v["outcome"] not in ("leak", "clean"):
+            if v["outcome"] not in (Outcome.LEAK, Outcome.CLEAN):
                 out.append(f"      {shorten(v['reason'], 300)}")
             if v["off_pins"]["differ"]:
                 out.append(f"      NOT at your pins: {', '.join(v['off_pins']['differ'])}")
@@ -285,9 +285,9 @@ def _tail_lines(doc: dict[str, Any]) -> list[str]:
 def _meaning(v: dict[str, Any]) -> str:
     """What a --verify cell's outcome tells the app developer."""
     plain = v["kind"] == "plain"
-    if v["outcome"] == "leak":
+    if v["outcome"] == Outcome.LEAK:
         return "the leak, shown on your pins" if plain else "the workaround does not cure it"
-    if v["outcome"] == "clean":
+    if v["outcome"] == Outcome.CLEAN:
         if plain:
             return "no leak on your pins, against the case's rule: please report it"
         return "the workaround, proven on your pins"
@@ -369,7 +369,9 @@ def sarif(doc: dict[str, Any]) -> dict[str, Any]:
     for (case, version, _, _), group in grouped.items():
         first = group[0]
         pythons = ", ".join(f["python"] for f in group)
-        leaking = sorted({c["check"] for f in group for c in f["checks"] if c["outcome"] == "leak"})
+        leaking = sorted(
+            {c["check"] for f in group for c in f["checks"] if c["outcome"] == Outcome.LEAK}
+        )
         message = (
             f"{first['package']} {version} is affected by {case} ({first['title']}) on Python "
             f"{pythons} ({first['platform']}); leaking checks: {', '.join(leaking)}. "

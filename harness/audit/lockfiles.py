@@ -26,6 +26,7 @@ from packaging.version import Version
 
 from harness.audit import references
 from harness.corpus.metadata import tomllib
+from harness.errors import BadInput
 from harness.run import interpreters
 
 FORMATS = ("requirements", "uv.lock", "pylock.toml", "poetry.lock", "environment")
@@ -35,7 +36,7 @@ _TOML_NAME = re.compile(r"""^\s*name\s*=\s*["']([^"']+)["']""")
 _TOML_VERSION = re.compile(r"""^\s*version\s*=\s*["']([^"']+)["']""")
 
 
-class LockError(ValueError):
+class LockError(BadInput):
     """Bad input: the message names the file (and the line where there is one)."""
 
 
@@ -196,7 +197,7 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     """Lines with backslash continuations joined and comments removed, with the number of
     the line each starts on."""
     joined: list[tuple[int, str]] = []
-    start, parts = 0, []
+    start, parts = 0, list[str]()
     for number, raw in enumerate(text.splitlines(), 1):
         if not parts:
             start = number

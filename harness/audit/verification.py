@@ -3,9 +3,9 @@
 For each affected pin (not ignored) and each of its leaking checks that can run on this OS,
 two cells: the plain release (as a plain variant that runs the check, with its requirements)
 and, when the case has one, with the app-level workaround. Every cell's environment is built
-with the app's pins as a constraints file, so every distribution it holds that the app pins is at the app's version;
-the engine builds each environment once, shares it between the two cells, and runs cells in
-parallel like the matrix.
+with the app's pins as a constraints file, so every distribution it holds that the app pins
+is at the app's version; the engine builds each environment once, shares it between the two
+cells, and runs cells in parallel like the matrix.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from packaging.utils import canonicalize_name
 
@@ -21,6 +20,7 @@ from harness.audit.ignore_file import Ignore
 from harness.audit.lockfiles import Locked
 from harness.audit.static import Finding, Status
 from harness.corpus.metadata import Case, Variant
+from harness.records import Cell
 from harness.run import plan, venvs
 from harness.run.engine import Engine
 
@@ -73,6 +73,7 @@ def jobs(
         if finding.status != Status.AFFECTED or ignored(finding.case.id):
             continue
         case, version = finding.case, finding.pin.version
+        assert version is not None  # a pin without a version is unknown, never affected
         extra = ("-c", str(constraints(locked, finding.python, folder)))
         workaround = _workaround(finding)
         for answer in finding.answer.checks:
@@ -102,15 +103,15 @@ def run(
     envs_dir: Path,
     backend: str,
     jobs_at_once: int,
-    on_cell: Callable[[dict[str, Any]], None] = lambda record: None,
-) -> list[tuple[Job, dict[str, Any]]]:
+    on_cell: Callable[[Cell], None] = lambda record: None,
+) -> list[tuple[Job, Cell]]:
     """Run the cells in parallel; each record comes back with the job that made it."""
     engine = Engine(envs_dir, backend=backend, jobs=jobs_at_once, on_cell=on_cell)
     records = engine.run([job.planned for job in planned])
     return list(zip(planned, records))
 
 
-def off_pins(record: dict[str, Any], locked: Locked, python: str) -> dict[str, list[str]]:
+def off_pins(record: Cell, locked: Locked, python: str) -> dict[str, list[str]]:
     """Distributions of the cell's environment that differ from the app's pins (none should:
     they are constraints) and those the app does not pin (the check's own tools)."""
     pins = locked.pins_for(python, plan.PLATFORM)

@@ -11,8 +11,8 @@ if os.environ.get("CORPUS_PATCH"):
         from harness import child
 
         child.apply_patch()
-    except BaseException:
+    except BaseException:  # noqa: BLE001  any failure, even SystemExit: the cell must not run unpatched
         traceback.print_exc()
-        sys.stderr.write("corpus: the patch %s failed to apply\n" % os.environ["CORPUS_PATCH"])
+        sys.stderr.write(f"corpus: the patch {os.environ['CORPUS_PATCH']} failed to apply\n")
         sys.stderr.flush()
         os._exit(70)

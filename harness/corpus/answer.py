@@ -25,6 +25,7 @@ from packaging.version import Version
 from harness.corpus import expectations
 from harness.corpus.metadata import ROOT, Case, Rule, Workaround
 from harness.outcomes import VERDICTS, Outcome
+from harness.records import Document
 
 RESULTS = ROOT / "results"
 
@@ -105,7 +106,7 @@ def _could_have_written(command: str, case: str, line: str) -> bool:
     return named and (not pythons or line in pythons)
 
 
-def _run_of(document: dict[str, Any], case: str, line: str) -> str:
+def _run_of(document: Document, case: str, line: str) -> str:
     """The newest run of the file that could have written this cell (its command names the
     case or every case, and the cell's Python or every Python); result files do not record the
     run of each cell."""

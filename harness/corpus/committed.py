@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from harness import results
+from harness.records import Cell
 
 RESULTS = results.ROOT / "results"
 FOLDERS = ("baseline", "history")
 
 
-def cells(results_dir: Path = RESULTS) -> list[dict[str, Any]]:
+def cells(results_dir: Path = RESULTS) -> list[Cell]:
     """Every cell of the committed baseline and release histories, of any schema version (a
-    history kept from an older harness still says what ran); an unreadable file is a ValueError
+    history kept from an older harness still says what ran); an unreadable file is a ResultFileError
     naming it."""
-    found: list[dict[str, Any]] = []
+    found: list[Cell] = []
     for folder in FOLDERS:
         for path in sorted((results_dir / folder).glob("*.json")):
             try:
                 found += json.loads(path.read_text(encoding="utf-8"))["cells"]
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}: not a result file: {exc}") from None
+                raise results.ResultFileError(f"{path}: not a result file: {exc}") from None
     return found

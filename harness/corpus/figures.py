@@ -21,7 +21,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from harness.errors import BadInput
 from harness.outcomes import Outcome
+from harness.records import Cell, RunEvidence
 
 _OPENING = "{cells:"
 _PLACEHOLDER = re.compile(
@@ -31,7 +33,7 @@ _PLACEHOLDER = re.compile(
 _NO_VERDICT = (Outcome.ERROR, Outcome.SKIP)
 
 
-class FigureError(ValueError):
+class FigureError(BadInput):
     """A placeholder that cannot be rendered from the cells; the message names it."""
 
 
@@ -39,7 +41,7 @@ def _number(value: float) -> str:
     return str(value) if isinstance(value, int) else f"{value:.1f}"
 
 
-def _lookup(run: dict[str, Any], path: list[str]) -> Any:
+def _lookup(run: RunEvidence, path: list[str]) -> Any:
     value: Any = run
     for key in path:
         if not isinstance(value, dict) or key not in value:
@@ -49,7 +51,7 @@ def _lookup(run: dict[str, Any], path: list[str]) -> Any:
 
 
 def _values(
-    case_id: str, select: list[tuple[str, str]], path: list[str], cells: Iterable[dict[str, Any]]
+    case_id: str, select: list[tuple[str, str]], path: list[str], cells: Iterable[Cell]
 ) -> tuple[int, list[float]]:
     matched, values = 0, []
     for cell in cells:
@@ -70,7 +72,7 @@ def _values(
     return matched, values
 
 
-def _render(case_id: str, match: re.Match[str], cells: list[dict[str, Any]]) -> str:
+def _render(case_id: str, match: re.Match[str], cells: list[Cell]) -> str:
     placeholder = match.group(0)
     select = [(c, v) for c, _, v in (s.partition("/") for s in match.group("select").split(","))]
     matched, values = _values(case_id, select, match.group("field").split("."), cells)
@@ -87,7 +89,7 @@ def _render(case_id: str, match: re.Match[str], cells: list[dict[str, Any]]) -> 
     return _number(low) if low == high else f"{_number(low)}-{_number(high)}"
 
 
-def fill(text: str, case_id: str, cells: list[dict[str, Any]]) -> str:
+def fill(text: str, case_id: str, cells: list[Cell]) -> str:
     """text with every placeholder replaced by its figure from the cells of case_id."""
     rendered = _PLACEHOLDER.sub(lambda m: _render(case_id, m, cells), text)
     if _OPENING in rendered:

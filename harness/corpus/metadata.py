@@ -19,10 +19,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from harness.errors import BadInput
+from harness.outcomes import Outcome
 from harness.run import probes
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    import tomllib as tomllib  # `as`: re-exported, the harness's one TOML reader
 else:  # pragma: no cover
     import tomli as tomllib
 
@@ -36,7 +38,7 @@ LATEST = "latest"
 UNRENDERED_FIGURE = "{cells:"  # figures.py's placeholders; notes and fix are never rendered
 
 
-class MetadataError(ValueError):
+class MetadataError(BadInput):
     """A case.toml that is malformed; the message names the file and the field."""
 
 
@@ -81,7 +83,7 @@ class Variant:
 
 @dataclass(frozen=True)
 class Rule:
-    outcome: str
+    outcome: Outcome  # one of VERDICTS (the case schema allows no other)
     why: str
     variants: tuple[str, ...] | None = None
     checks: tuple[str, ...] | None = None
@@ -301,7 +303,7 @@ def _rule(
             '(upstream = "PEP 440 specifier")',
         )
     return Rule(
-        outcome=raw["outcome"],
+        outcome=Outcome(raw["outcome"]),
         why=raw["why"],
         variants=tuple(raw["variants"]) if "variants" in raw else None,
         checks=tuple(raw["checks"]) if "checks" in raw else None,

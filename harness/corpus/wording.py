@@ -18,15 +18,15 @@ in the repository.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from harness.corpus.metadata import FIXES, Case, Claim
 from harness.outcomes import Outcome
+from harness.records import Cell
 
 OS_WORDS = {"linux": "Linux", "darwin": "macOS", "win32": "Windows"}
 CONFIRMED, IN_SIMULATION_VERDICT = "confirmed", "confirmed-in-simulation"
 IN_SIMULATION = "in simulation"
-_STRONG = re.compile(r"\b(confirmed|natively)\b", re.I)
+_STRONG = re.compile(r"\b(confirmed|natively)\b", re.IGNORECASE)
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NO_VERDICT = (Outcome.ERROR, Outcome.SKIP)
@@ -40,7 +40,7 @@ def named_oses(text: str) -> set[str]:
 def evidence_oses(
     case_id: str,
     kind: str,
-    cells: list[dict[str, Any]],
+    cells: list[Cell],
     pairs: set[tuple[str, str]] | None = None,
 ) -> set[str]:
     """The OSes where a cell of case_id with this evidence kind reached a verdict (only the
@@ -63,7 +63,7 @@ def _names(oses: set[str] | tuple[str, ...]) -> str:
     return " or ".join(OS_WORDS.get(o, o) for o in sorted(oses))
 
 
-def _claim(case: Case, claim: Claim, cells: list[dict[str, Any]]) -> list[str]:
+def _claim(case: Case, claim: Claim, cells: list[Cell]) -> list[str]:
     where = f"{case.id} {claim.id}"
     found = []
     about = named_oses(claim.claim) or set(case.platforms)
@@ -112,7 +112,7 @@ def _sentences(text: str) -> list[str]:
     ]
 
 
-def _strong_words(case: Case, texts: dict[str, str], cells: list[dict[str, Any]]) -> list[str]:
+def _strong_words(case: Case, texts: dict[str, str], cells: list[Cell]) -> list[str]:
     native = evidence_oses(case.id, "native", cells)
     found = []
     for where, text in texts.items():
@@ -134,9 +134,7 @@ def _strong_words(case: Case, texts: dict[str, str], cells: list[dict[str, Any]]
     return found
 
 
-def problems(
-    case: Case, cells: list[dict[str, Any]], texts: dict[str, str] | None = None
-) -> list[str]:
+def problems(case: Case, cells: list[Cell], texts: dict[str, str] | None = None) -> list[str]:
     """Every place where the case's words are stronger than its committed cells (texts: the
     case's prose, by default ``prose(case)``)."""
     texts = prose(case) if texts is None else texts

@@ -15,10 +15,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from harness.corpus import figures
 from harness.corpus.metadata import ROOT, Claim, MetadataError, load_case
+from harness.records import Cell
 
 RESULTS = ROOT / "results"
 _PR = re.compile(r"\bPR #(\d+)")
@@ -55,9 +55,7 @@ class CasePage:
     variants: tuple[str, ...] = ()
 
 
-def page(
-    case_id: str, links: Links, cells: list[dict[str, Any]], cases_dir: Path | None = None
-) -> CasePage:
+def page(case_id: str, links: Links, cells: list[Cell], cases_dir: Path | None = None) -> CasePage:
     """The header of one case, its figures from cells (the committed ones); a case whose
     metadata is gone or broken gets a bare header."""
     kept = {}  # the histories beside the report, else the committed ones

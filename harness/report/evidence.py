@@ -11,6 +11,7 @@ from typing import Any
 from harness import text
 from harness.child import TEMP_CANARY
 from harness.outcomes import Outcome
+from harness.records import Cell, RunEvidence
 
 STDERR_LINES = 6  # last lines of stderr shown; decisive lines before them are shown as well
 LINE_WIDTH = 240
@@ -53,7 +54,7 @@ def _short_path(where: str) -> str:
     return where
 
 
-def _needles(cell: dict[str, Any]) -> list[str]:
+def _needles(cell: Cell) -> list[str]:
     """Strings whose presence makes a stderr line decisive: what a deciding probe matched."""
     wanted = cell["outcome"] if cell["outcome"] in (Outcome.LEAK, Outcome.CLEAN) else None
     found: list[str] = []
@@ -67,7 +68,7 @@ def _needles(cell: dict[str, Any]) -> list[str]:
     return [n.strip() for n in found if n.strip()]
 
 
-def _stderr(cell: dict[str, Any]) -> list[tuple[str, bool]]:
+def _stderr(cell: Cell) -> list[tuple[str, bool]]:
     runs = cell["evidence"]["runs"]
     tail = next((r["stderr_tail"] for r in reversed(runs) if r["stderr_tail"].strip()), "")
     lines = [text.line(x, LINE_WIDTH) for x in text.plain(tail).splitlines() if x.strip()]
@@ -88,7 +89,7 @@ def _stderr(cell: dict[str, Any]) -> list[tuple[str, bool]]:
     return shown
 
 
-def _warnings(runs: list[dict[str, Any]]) -> list[Warned]:
+def _warnings(runs: list[RunEvidence]) -> list[Warned]:
     places: dict[tuple[str, str], dict[str, None]] = {}
     for run in runs:
         entries = list(run["recorded"].get("warnings", []))
@@ -113,7 +114,7 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-def _leftovers(runs: list[dict[str, Any]]) -> list[str]:
+def _leftovers(runs: list[RunEvidence]) -> list[str]:
     """What the runs left behind; the temp-dir canary is proof the channel was live (the
     probe's reason says it was seen), not something left behind."""
     names: dict[str, None] = {}
@@ -127,7 +128,7 @@ def _leftovers(runs: list[dict[str, Any]]) -> list[str]:
     return list(names)
 
 
-def _assumptions(runs: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+def _assumptions(runs: list[RunEvidence]) -> list[tuple[str, str, str]]:
     """(name, assumed, source) of each assumption a simulated run recorded (child.assumption)."""
     found: dict[str, tuple[str, str, str]] = {}
     for run in runs:
@@ -147,7 +148,7 @@ def _ranges(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers))
 
 
-def _groups(runs: list[dict[str, Any]]) -> list[RunGroup]:
+def _groups(runs: list[RunEvidence]) -> list[RunGroup]:
     grouped: dict[tuple[Any, ...], list[int]] = {}
     for number, run in enumerate(runs, 1):
         findings = tuple(
@@ -163,7 +164,7 @@ def _groups(runs: list[dict[str, Any]]) -> list[RunGroup]:
     ]
 
 
-def command(cell: dict[str, Any], python: str | None = None, version: str | None = None) -> str:
+def command(cell: Cell, python: str | None = None, version: str | None = None) -> str:
     """The command that reruns exactly this cell: same case, check, variant, release, Python
     (python and version replace the cell's, e.g. by placeholders)."""
     parts = [
@@ -185,7 +186,7 @@ def command(cell: dict[str, Any], python: str | None = None, version: str | None
     return " ".join(parts)
 
 
-def of(cell: dict[str, Any]) -> tuple[Part, ...]:
+def of(cell: Cell) -> tuple[Part, ...]:
     """The pieces of a cell's evidence, in the order a reader needs them."""
     runs = cell["evidence"]["runs"]
     controls: dict[str, bool] = {}
@@ -208,7 +209,7 @@ def of(cell: dict[str, Any]) -> tuple[Part, ...]:
     return tuple(p for p in parts if p is not None and p.value)
 
 
-def shared(cells: list[dict[str, Any]]) -> tuple[tuple[Part, ...], list[tuple[Part, ...]]]:
+def shared(cells: list[Cell]) -> tuple[tuple[Part, ...], list[tuple[Part, ...]]]:
     """The pieces every one of cells shows (when there are several), and each cell's others."""
     each = [of(cell) for cell in cells]
     common = tuple(p for p in each[0] if all(p in parts for parts in each)) if len(each) > 1 else ()

@@ -30,6 +30,7 @@ from harness import results, text
 from harness.corpus import committed
 from harness.corpus.metadata import LATEST
 from harness.outcomes import Outcome, python_key, shorten
+from harness.records import Cell, Document, RunHeader, Upstream
 from harness.report import evidence
 from harness.report.case_pages import CasePage, Links, page
 
@@ -78,13 +79,13 @@ class Totals:
         return f"every cell that ran agrees with its expectation ({self.agree} of {self.ran})"
 
 
-def count(cells: list[dict[str, Any]]) -> Totals:
+def count(cells: list[Cell]) -> Totals:
     outcomes = Counter(str(c["outcome"]) for c in cells)
     ran = [c for c in cells if c["outcome"] != Outcome.SKIP]
     return Totals(
         cells=len(cells),
         ran=len(ran),
-        agree=sum(c["agrees"] for c in ran),
+        agree=sum(c["agrees"] is True for c in ran),
         disagree=sum(c["agrees"] is False for c in cells),
         skipped=outcomes[Outcome.SKIP],
         absent=outcomes[Outcome.ABSENT],
@@ -107,20 +108,20 @@ def os_name(os_id: str) -> str:
 
 @dataclass(frozen=True)
 class Matrix:
-    cells: list[dict[str, Any]]
+    cells: list[Cell]
     columns: list[Column]
     rows: list[Row]
-    sources: list[dict[str, Any]]  # every run merged (results.runs of each file), oldest first
+    sources: list[RunHeader]  # every run merged (results.runs of each file), oldest first
 
-    def at(self, row: Row, column: Column) -> dict[str, Any] | None:
+    def at(self, row: Row, column: Column) -> Cell | None:
         return self._index.get((*row, *column))
 
     @cached_property
-    def _index(self) -> dict[tuple[str, ...], dict[str, Any]]:
+    def _index(self) -> dict[tuple[str, ...], Cell]:
         return {results.cell_key(c): c for c in self.cells}
 
     @property
-    def disagreements(self) -> list[dict[str, Any]]:
+    def disagreements(self) -> list[Cell]:
         return [c for c in self.cells if c["agrees"] is False]
 
     @cached_property
@@ -135,7 +136,7 @@ class Matrix:
     def _made(self) -> Counter[str]:
         return Counter(c["run_started"] for c in self.cells if "run_started" in c)
 
-    def made_by(self, run: dict[str, Any]) -> int:
+    def made_by(self, run: RunHeader) -> int:
         """How many of the matrix's cells this run made."""
         return self._made[run["started"]]
 
@@ -145,19 +146,20 @@ class Matrix:
         return len(self.cells) - sum(self._made.values())
 
     @property
-    def dirty(self) -> list[dict[str, Any]]:
+    def dirty(self) -> list[RunHeader]:
         """The runs merged that ran from a tree with uncommitted changes."""
         return [r for r in self.sources if r["corpus"]["dirty"]]
 
 
-def upstream_label(upstream: dict[str, Any]) -> str:
+def upstream_label(upstream: Upstream) -> str:
     """``nicegui 3.18.0``, or for unreleased code what it was, never shown as a release:
     ``nicegui 3.19.0.dev0 (unreleased path /src/nicegui @ 1a2b3c4d, dirty)``."""
     label = f"{upstream['package']} {upstream['version'] or '-'}"
     source = upstream.get("source")
     if not source:
         return label
-    commit = f" @ {source['commit'][:12]}" if source.get("commit") else ""
+    at = source.get("commit")
+    commit = f" @ {at[:12]}" if at else ""
     dirty = ", dirty" if source.get("dirty") else ""
     return f"{label} (unreleased {source['kind']} {source['location']}{commit}{dirty})"
 
@@ -180,10 +182,10 @@ def _order(rows: set[Row], pages: dict[str, CasePage]) -> list[Row]:
     return sorted(rows, key=key)
 
 
-def merge(documents: list[dict[str, Any]], pages: dict[str, CasePage] | None = None) -> Matrix:
+def merge(documents: list[Document], pages: dict[str, CasePage] | None = None) -> Matrix:
     """One matrix from result documents; pages (case headers) give the checks' and variants'
     order of each case.toml, otherwise names order them."""
-    chosen: dict[tuple[str, ...], tuple[str, dict[str, Any]]] = {}
+    chosen: dict[tuple[str, ...], tuple[str, Cell]] = {}
     for document in documents:
         for cell in document["cells"]:
             started = cell.get("run_started", document["run"]["started"])
@@ -211,7 +213,7 @@ def page_file(case: str, index: int) -> str:
     return f"{CASE_PAGES}/{name}.html"
 
 
-def _distributions(cell: dict[str, Any]) -> str:
+def _distributions(cell: Cell) -> str:
     return "\n".join(f"{k}=={v}" for k, v in sorted((cell.get("distributions") or {}).items()))
 
 
@@ -262,31 +264,31 @@ class View:
             numbers.setdefault(key, len(numbers) + 1)
         return numbers
 
-    def _skips(self) -> list[tuple[str, list[dict[str, Any]]]]:
-        groups: dict[str, list[dict[str, Any]]] = {}
+    def _skips(self) -> list[tuple[str, list[Cell]]]:
+        groups: dict[str, list[Cell]] = {}
         for cell in self.matrix.cells:
             if cell["outcome"] == Outcome.SKIP:
                 groups.setdefault(text.line(cell["reason"], 200), []).append(cell)
         return sorted(groups.items(), key=lambda item: -len(item[1]))
 
-    def id(self, cell: dict[str, Any]) -> str:
+    def id(self, cell: Cell) -> str:
         return self.ids[results.cell_key(cell)]
 
-    def made(self, run: dict[str, Any]) -> str:
+    def made(self, run: RunHeader) -> str:
         """The cells a merged run made, as the runs table shows it: "?" when it made none that
         say so while some cells do not record their run."""
         made = self.matrix.made_by(run)
         return "?" if not made and self.matrix.unattributed else str(made)
 
-    def skip_group(self, cell: dict[str, Any]) -> int:
+    def skip_group(self, cell: Cell) -> int:
         reason = text.line(cell["reason"], 200)
         return next(i for i, (r, _) in enumerate(self.skips, 1) if r == reason)
 
-    def environment(self, cell: dict[str, Any]) -> int | None:
+    def environment(self, cell: Cell) -> int | None:
         """The number of the cell's environment in the index's list."""
         return self.environments.get(_distributions(cell))
 
-    def href(self, cell: dict[str, Any]) -> str:
+    def href(self, cell: Cell) -> str:
         """Where a cell of the grid leads: its evidence on its case's page; a skip, which has
         none, to its reason in the index."""
         if cell["outcome"] == Outcome.SKIP:
@@ -303,7 +305,7 @@ class View:
                     return f"{section.href}#r{self.id(ran[0])}"
         return None
 
-    def row_cells(self, section: Section, row: Row) -> list[dict[str, Any]]:
+    def row_cells(self, section: Section, row: Row) -> list[Cell]:
         """The cells of a row that ran (a skip has no evidence but its reason)."""
         found = (self.matrix.at(row, column) for column in section.columns)
         return [c for c in found if c and c["outcome"] != Outcome.SKIP]
@@ -338,7 +340,7 @@ def _environment(autoescape: bool) -> jinja2.Environment:
 
 
 def pages_for(
-    cases: list[str], out_dir: Path, cells: list[dict[str, Any]], cases_dir: Path | None = None
+    cases: list[str], out_dir: Path, cells: list[Cell], cases_dir: Path | None = None
 ) -> dict[str, CasePage]:
     """The case headers, their figures rendered from cells."""
     links = Links(out_dir)
@@ -359,7 +361,7 @@ def render_cases(matrix: Matrix, pages: dict[str, CasePage] | None = None) -> di
     return {s.href: template.render(view=view, s=s) for s in view.sections}
 
 
-def build(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, dict[str, CasePage]]:
+def build(documents: list[Document], out_dir: Path) -> tuple[Matrix, dict[str, CasePage]]:
     """The matrix of documents with the case headers for a report written to out_dir (their
     figures from the committed cells, as the README's)."""
     cases = list(dict.fromkeys(c["case"] for d in documents for c in d["cells"]))
@@ -367,7 +369,7 @@ def build(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, dict[
     return merge(documents, pages), pages
 
 
-def write(documents: list[dict[str, Any]], out_dir: Path) -> tuple[Matrix, list[Path]]:
+def write(documents: list[Document], out_dir: Path) -> tuple[Matrix, list[Path]]:
     """matrix.md, the evidence pages (cases/, any other page there removed) and then the index
     matrix.html in out_dir, linking the release histories kept beside them."""
     matrix, pages = build(documents, out_dir)

@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -35,7 +35,8 @@ def _counts(t: Totals) -> str:
         f"{t.outcomes[o]} {o}" for o in Outcome if o != Outcome.SKIP and t.outcomes[str(o)]
     )
     return (
-        f"{t.cells} {'cell' if t.cells == 1 else 'cells'}: {t.ran} ran ({seen or 'none'}), {t.agree} agree, "
+        f"{t.cells} {'cell' if t.cells == 1 else 'cells'}: {t.ran} ran ({seen or 'none'}), "
+        f"{t.agree} agree, "
         f"{t.disagree} disagree; {t.skipped} skipped (never counted as agreeing), "
         f"{t.absent} absent"
     )
@@ -47,7 +48,7 @@ def _fit(line: str, width: int) -> str:
 
 def summary(
     matrix: Matrix,
-    written: list[Path] = (),
+    written: Sequence[Path] = (),
     width: int | None = None,
     colour: bool | None = None,
 ) -> str:
@@ -62,7 +63,10 @@ def summary(
     verdict = f"{'Disagreement' if t.disagree else 'Verdict'}: {t.verdict}."
     lines = [paint(verdict, _BOLD, _RED if t.disagree else _GREEN)]
     lines += textwrap.wrap(_counts(t), width, subsequent_indent="  ")
-    head = f"{'case':<20} {'ran':>5} {'agree':>6} {'disagree':>9} {'skip':>5} {'absent':>7}"
+    head = (
+        f"{'case':<20} {'ran':>5} {'agree':>6} {'disagree':>9} "
+        f"{Outcome.SKIP:>5} {Outcome.ABSENT:>7}"
+    )
     lines += ["", _fit(head, width)]
     for case in matrix.cases:
         c = count([cell for cell in matrix.cells if cell["case"] == case])

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from harness.corpus import expectations
 from harness.outcomes import Outcome, tail
+from harness.records import Cell, RunEvidence, Upstream
 from harness.run import interpreters, pypi, runner, venvs, verdict
 from harness.run.plan import PLATFORM, Planned
 
@@ -31,7 +31,7 @@ class Engine:
     backend: str = venvs.DEFAULT_BACKEND
     jobs: int = 1
     blind: tuple[str, ...] = ()  # probes whose channel every run switches off
-    on_cell: Callable[[dict[str, Any]], None] = lambda cell: None
+    on_cell: Callable[[Cell], None] = lambda cell: None
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
     _dists: dict[str, dict[str, str]] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
@@ -62,7 +62,7 @@ class Engine:
                 self._dists[key] = interpreters.installed(env.python)[1]
         return env, self._dists[key]
 
-    def run_cell(self, planned: Planned, work_root: Path) -> dict[str, Any]:
+    def run_cell(self, planned: Planned, work_root: Path) -> Cell:
         """The cell's record. A fault of the harness inside this cell makes the cell an
         error carrying the traceback; the other cells go on."""
         started = time.monotonic()
@@ -70,22 +70,20 @@ class Engine:
         record["blind"] = list(self.blind)
         try:
             self._run_cell(planned, work_root, record)
-        except Exception:
-            record.update(
-                outcome=Outcome.ERROR,
-                reason=f"the harness failed in this cell: {traceback.format_exc()}",
-            )
+        except Exception:  # noqa: BLE001  a harness fault ends this cell as an error, not the run
+            record["outcome"] = Outcome.ERROR
+            record["reason"] = f"the harness failed in this cell: {traceback.format_exc()}"
         return _finish(record, planned, started)
 
-    def _run_cell(self, planned: Planned, work_root: Path, record: dict[str, Any]) -> None:
+    def _run_cell(self, planned: Planned, work_root: Path, record: Cell) -> None:
         cell = planned.cell
         if planned.skip:
-            record.update(outcome=Outcome.SKIP, reason=planned.skip)
+            record["outcome"], record["reason"] = Outcome.SKIP, planned.skip
             return
         try:
             env, record["distributions"] = self._env(planned)
         except venvs.EnvError as exc:
-            record.update(outcome=Outcome.ERROR, reason=f"{verdict.ENV_FAILED}: {exc}")
+            record["outcome"], record["reason"] = Outcome.ERROR, f"{verdict.ENV_FAILED}: {exc}"
             return
         if planned.source is not None:
             _record_source(record, planned, env)
@@ -111,7 +109,7 @@ class Engine:
         record["outcome"], record["reason"] = verdict.combine(verdicts)
         record["evidence"] = {"runs": runs}
 
-    def run(self, plan: list[Planned]) -> list[dict[str, Any]]:
+    def run(self, plan: list[Planned]) -> list[Cell]:
         """Run every planned cell; records come back in the order of the plan."""
         work_root = Path(tempfile.mkdtemp(prefix="leak-corpus-"))
         pool = ThreadPoolExecutor(max_workers=max(1, self.jobs))
@@ -126,14 +124,17 @@ class Engine:
             pool.shutdown(wait=True)
             shutil.rmtree(work_root, ignore_errors=True)
 
-    def _run_and_report(self, planned: Planned, work_root: Path) -> dict[str, Any]:
+    def _run_and_report(self, planned: Planned, work_root: Path) -> Cell:
         record = self.run_cell(planned, work_root)
         self.on_cell(record)
         return record
 
 
-def _skeleton(planned: Planned) -> dict[str, Any]:
+def _skeleton(planned: Planned) -> Cell:
     cell = planned.cell
+    upstream: Upstream = {"package": cell.case.package, "version": planned.upstream}
+    if planned.source:
+        upstream["source"] = planned.source.record()
     return {
         "case": cell.case.id,
         "check": cell.check.name,
@@ -142,18 +143,22 @@ def _skeleton(planned: Planned) -> dict[str, Any]:
         "python": planned.interpreter.version if planned.interpreter else None,
         "python_requested": cell.python,
         "os": PLATFORM,
-        "upstream": {
-            "package": cell.case.package,
-            "version": planned.upstream,
-            **({"source": planned.source.record()} if planned.source else {}),
-        },
+        "upstream": upstream,
+        # Placeholders until the cell is judged: run_cell gives every cell its outcome and
+        # reason, _finish its expectation and duration.
+        "outcome": Outcome.ERROR,
+        "reason": "",
+        "expected": None,
+        "expected_why": None,
+        "agrees": None,
+        "duration_s": 0.0,
         "evidence_kind": cell.check.evidence,
         "evidence": {"runs": []},
         "distributions": {},
     }
 
 
-def _record_source(record: dict[str, Any], planned: Planned, env: venvs.Env) -> None:
+def _record_source(record: Cell, planned: Planned, env: venvs.Env) -> None:
     """What the cell ran instead of a release: where from, the commit the install resolved,
     and the version (the tree's own, else the one the install reported)."""
     assert planned.source is not None
@@ -169,7 +174,7 @@ def _record_source(record: dict[str, Any], planned: Planned, env: venvs.Env) -> 
     record["upstream"]["source"] = source
 
 
-def _finish(record: dict[str, Any], planned: Planned, started: float) -> dict[str, Any]:
+def _finish(record: Cell, planned: Planned, started: float) -> Cell:
     rule = None
     version, python = record["upstream"]["version"], record["python"]
     if version and python:
@@ -204,7 +209,7 @@ def _finish(record: dict[str, Any], planned: Planned, started: float) -> dict[st
     return record
 
 
-def _run_evidence(result: runner.RunResult, judged: verdict.RunVerdict) -> dict[str, Any]:
+def _run_evidence(result: runner.RunResult, judged: verdict.RunVerdict) -> RunEvidence:
     return {
         "outcome": judged.outcome,
         "reason": judged.reason,

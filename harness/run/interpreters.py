@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 
@@ -76,7 +76,7 @@ def _version_of(path: str) -> str | None:
     return out.stdout.strip() if out.returncode == 0 else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def find(minor: str) -> Interpreter | None:
     """The interpreter for ``minor`` ("3.11"), or None when none that runs is installed."""
     for path in _candidates(minor):

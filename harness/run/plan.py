@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.corpus.metadata import LATEST, Case, Check, MetadataError, Variant
+from harness.records import CellKey
 from harness.run import interpreters, pypi
 from harness.run.interpreters import Interpreter
 from harness.run.sources import Source
@@ -29,7 +30,7 @@ class Cell:
     release: str  # a version, or "latest"
     python: str  # "3.11"
 
-    def fields(self) -> dict[str, str]:
+    def fields(self) -> CellKey:
         """The fields of this cell's record that ``results.cell_key`` reads."""
         return {
             "case": self.case.id,
@@ -65,7 +66,7 @@ def cells(
     release: str | None = None,
 ) -> list[Cell]:
     """Every cell of the cases; ``variant``/``check`` select, ``release`` replaces releases."""
-    found = []
+    found: list[Cell] = []
     for case in cases:
         if variant is not None and variant not in case.variants:
             raise MetadataError(

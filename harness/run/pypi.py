@@ -19,17 +19,20 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+
+from harness.errors import BadInput
 
 INDEX = os.environ.get("CORPUS_PYPI_JSON", "https://pypi.org/pypi")
 CACHE_SECONDS = 3600
 EXCLUDE_NEWER = "UV_EXCLUDE_NEWER"
 
 
-class ReleaseError(LookupError):
+class ReleaseError(BadInput):
     """An upstream release that does not exist, or a package PyPI does not know."""
 
 
@@ -50,14 +53,15 @@ _lock = threading.Lock()
 _memory: dict[str, dict[str, Release]] = {}
 
 
-def _fetch(package: str, cache_dir: Path | None) -> dict:
+def _fetch(package: str, cache_dir: Path | None) -> dict[str, Any]:
     name = canonicalize_name(package)
     cached = cache_dir / f"{name}.json" if cache_dir else None
     if cached and cached.is_file() and time.time() - cached.stat().st_mtime < CACHE_SECONDS:
-        return json.loads(cached.read_text())
+        cached_data: dict[str, Any] = json.loads(cached.read_text())
+        return cached_data
     try:
         with urllib.request.urlopen(f"{INDEX}/{name}/json", timeout=60) as answer:
-            data = json.load(answer)
+            data: dict[str, Any] = json.load(answer)
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             raise ReleaseError(f"PyPI has no package named {package!r}") from exc
@@ -82,7 +86,7 @@ def cutoff() -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
-def _uploaded(files: list[dict]) -> dt.datetime | None:
+def _uploaded(files: list[dict[str, Any]]) -> dt.datetime | None:
     """When the release's first file reached PyPI (None where the index does not say)."""
     times = [f["upload_time_iso_8601"] for f in files if f.get("upload_time_iso_8601")]
     return (
@@ -90,7 +94,7 @@ def _uploaded(files: list[dict]) -> dt.datetime | None:
     )
 
 
-def _parse(data: dict) -> dict[str, Release]:
+def _parse(data: dict[str, Any]) -> dict[str, Release]:
     releases: dict[str, Release] = {}
     for text, files in data["releases"].items():
         try:

@@ -12,7 +12,6 @@ import hashlib
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from packaging.metadata import parse_email
@@ -20,12 +19,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from harness import records
 from harness.corpus.metadata import tomllib
+from harness.errors import BadInput
 
 RELEASE_LABEL = "tree"  # the release of a cell that runs a source, in its key
 
 
-class SourceError(ValueError):
+class SourceError(BadInput):
     """A source that cannot be used; the message says why."""
 
 
@@ -40,7 +41,7 @@ class Source:
     dirty: bool | None
     fingerprint: str  # changes whenever what would be installed changes
 
-    def record(self, installed: str | None = None) -> dict[str, Any]:
+    def record(self, installed: str | None = None) -> records.Source:
         return {
             "kind": self.kind,
             "location": self.location,

@@ -1,8 +1,9 @@
 """From runs to an outcome (``skip`` is decided before anything runs, by the plan).
 
 A run is ``clean`` only when it finished as the check expects, proved that its trigger ran
-and reached the code that leaks (every path the check declares), passed its built-in controls, carried the patch it was meant to carry, and every probe saw its
-channel live (its canary) and no leak. A run whose release has no such code path (the
+and reached the code that leaks (every path the check declares), passed its built-in
+controls, carried the patch it was meant to carry, and every probe saw its channel live (its
+canary) and no leak. A run whose release has no such code path (the
 reproducer said so with ``child.absent``) is ``absent``. Anything less is ``error`` with the
 reason. Repeats that disagree are ``flaky``, never the majority.
 """
@@ -115,7 +116,7 @@ def agrees(outcome: str, expected: str | None) -> bool | None:
     return expected is not None and outcome == expected
 
 
-def no_rule(case: str, check: str, variant: str, upstream: str, python: str, os: str) -> str:
+def no_rule(case: str, check: str, variant: str, upstream: str, python: str | None, os: str) -> str:
     """The reason a cell that no expectation rule covers carries: which rule is missing."""
     return shorten(
         f"no [[expect]] rule of cases/{case}/case.toml covers check {check!r}, variant "

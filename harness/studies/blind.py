@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from harness import results
 from harness.corpus.metadata import Case, Check, Variant
 from harness.outcomes import Outcome, shorten
+from harness.records import Cell
 from harness.run import plan
 
 PREFERRED = ("affected", "latest")  # the variant a check is blinded on, when it has one
@@ -37,7 +37,7 @@ def _variant_for(case: Case, check: Check) -> Variant:
 
 def plan_rows(cases: list[Case], python: str) -> list[Row]:
     """One row per (case, check, probe of the check), on the check's plain affected release."""
-    rows = []
+    rows: list[Row] = []
     for case in cases:
         for check in case.checks.values():
             variant = _variant_for(case, check)
@@ -51,7 +51,7 @@ Execute = Callable[[list[plan.Cell], argparse.Namespace, results.RunWriter], obj
 
 def run_rows(
     rows: list[Row], args: argparse.Namespace, writer: results.RunWriter, execute: Execute
-) -> list[dict[str, Any]]:
+) -> list[Cell]:
     """Run the rows, one engine run per blinded probe; the records in the order of the rows."""
     for probe in dict.fromkeys(r.probe for r in rows):
         args.blind = [probe]
@@ -60,7 +60,7 @@ def run_rows(
     return [by_key[(*results.cell_key(r.cell.fields()), r.probe)] for r in rows]
 
 
-def render(records: list[dict[str, Any]], python: str) -> str:
+def render(records: list[Cell], python: str) -> str:
     ran = [r for r in records if r["outcome"] != Outcome.SKIP]
     wrong = [r for r in ran if r["outcome"] != Outcome.ERROR]
     verdict = (
@@ -70,8 +70,10 @@ def render(records: list[dict[str, Any]], python: str) -> str:
         "dead channel as a verdict"
     )
     lines = [
-        f"Blinded runs on Python {python} ({verdict}; {len(records) - len(ran)} skipped). "
-        "Regenerate: `nox -s blind -- --readme`.",
+        (
+            f"Blinded runs on Python {python} ({verdict}; {len(records) - len(ran)} skipped). "
+            "Regenerate: `nox -s blind -- --readme`."
+        ),
         "",
         "| case | check | cell | blinded probe | outcome | reason |",
         "|---|---|---|---|---|---|",

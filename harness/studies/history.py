@@ -15,6 +15,7 @@ from packaging.version import Version
 
 from harness.corpus.metadata import Case, Variant
 from harness.outcomes import NO_VERDICT, VERDICTS, Outcome, shorten
+from harness.records import Cell, RunHeader
 from harness.run import pypi, verdict
 
 
@@ -53,7 +54,7 @@ class Transition:
     after: str
 
 
-def transitions(rows: list[tuple[str, str]]) -> list[Transition]:
+def transitions(rows: list[tuple[str, Outcome]]) -> list[Transition]:
     """Where the verdict changes, release by release; skips and errors do not break a run."""
     found, last = [], None
     for release, outcome in rows:
@@ -65,7 +66,7 @@ def transitions(rows: list[tuple[str, str]]) -> list[Transition]:
     return found
 
 
-def against_metadata(case: Case, rows: list[tuple[str, str]]) -> list[str]:
+def against_metadata(case: Case, rows: list[tuple[str, Outcome]]) -> list[str]:
     """Where the history disagrees with the case's first_fixed / last_affected (empty: agrees)."""
     problems = []
     verdicts = {release: outcome for release, outcome in rows if outcome in VERDICTS}
@@ -116,32 +117,40 @@ def against_metadata(case: Case, rows: list[tuple[str, str]]) -> list[str]:
     return problems
 
 
-def _shown(cell: dict[str, Any]) -> str:
+def _shown(cell: Cell) -> str:
     source = cell["upstream"].get("source")
     return (
         cell["release"] if not source else f"{source['location']} ({cell['upstream']['version']})"
     )
 
 
-def _release_order(cell: dict[str, Any]) -> tuple[int, Version]:
+def _release_order(cell: Cell) -> tuple[int, Version]:
     """Releases oldest first; unreleased code (``--upstream-path``) is the last row."""
     if cell["upstream"].get("source"):
         return (1, Version("0"))
     return (0, Version(cell["release"]))
 
 
-def render(
-    case: Case, python: str, cells: list[dict[str, Any]], runs: Sequence[dict[str, Any]] = ()
-) -> str:
+def _release_of(cell: Cell) -> str:
+    """The release a row of the history names: unreleased code takes its place at the
+    version it declares (its label when it declares none)."""
+    if cell["upstream"].get("source"):
+        return cell["upstream"]["version"] or cell["release"]
+    return cell["release"]
+
+
+def render(case: Case, python: str, cells: list[Cell], runs: Sequence[RunHeader] = ()) -> str:
     """Markdown: per check, the transitions, every release; the case's first check (its main
     reproducer) is the one compared with first_fixed / last_affected. ``runs`` (see results.runs)
     are listed when the cells come from more than one run."""
     lines = [
         f"# Release history of {case.id} on Python {python}",
         "",
-        f"{case.package}: {len({c['release'] for c in cells})} releases; metadata: first "
-        f"fixed {case.first_fixed or '-'}, last affected {case.last_affected or '-'}, "
-        f"status {case.status}.",
+        (
+            f"{case.package}: {len({c['release'] for c in cells})} releases; metadata: first "
+            f"fixed {case.first_fixed or '-'}, last affected {case.last_affected or '-'}, "
+            f"status {case.status}."
+        ),
         "",
     ]
     if len(runs) > 1:
@@ -157,14 +166,7 @@ def render(
         ]
     for check in (name for name in case.checks if any(c["check"] == name for c in cells)):
         mine = sorted((c for c in cells if c["check"] == check), key=_release_order)
-        # Unreleased code takes its place in the history at the version it declares.
-        rows = [
-            (
-                c["upstream"]["version"] if c["upstream"].get("source") else c["release"],
-                c["outcome"],
-            )
-            for c in mine
-        ]
+        rows = [(_release_of(c), c["outcome"]) for c in mine]
         lines += [f"## {check}", ""]
         moves = transitions(rows)
         first = next((o for _, o in rows if o in VERDICTS), None)

@@ -64,10 +64,12 @@ def statuses(text: str) -> dict[str, str]:
     return {m.group(1): m.group(2).strip() for line in text.splitlines() if (m := LINE.match(line))}
 
 
-def scores(found: dict[str, str], modules: list[str], skip: dict[str, str]) -> list[tuple]:
+def scores(
+    found: dict[str, str], modules: list[str], skip: dict[str, str]
+) -> list[tuple[str, int, int, float, list[str]]]:
     """(module, killed, judged, score, survivors) per module and for all of them."""
-    rows = []
-    total = Counter()
+    rows: list[tuple[str, int, int, float, list[str]]] = []
+    total: Counter[str] = Counter()
     for module in modules:
         mine = {k: v for k, v in found.items() if within(module_of(k), module) and k not in skip}
         judged = [k for k, v in mine.items() if v != "not checked"]
@@ -83,7 +85,7 @@ def _share(killed: list[str], judged: list[str]) -> float:
     return len(killed) / len(judged) if judged else 0.0
 
 
-def _ratio(total: Counter) -> float:
+def _ratio(total: Counter[str]) -> float:
     return total["killed"] / total["judged"] if total["judged"] else 0.0
 
 

@@ -11,13 +11,13 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from harness import results
 from harness.corpus import committed, figures, metadata
 from harness.corpus.metadata import Case, Claim
 from harness.corpus.wording import OS_WORDS
 from harness.outcomes import Outcome
+from harness.records import Cell
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -35,7 +35,7 @@ def section(name: str, page: Path | None = None) -> str | None:
     """What stands between the markers ``name`` in its page (or ``page``); None without them."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     text = (page or PAGES[name]).read_text(encoding="utf-8")
-    found = re.search(re.escape(start) + "\n(.*?)" + re.escape(end), text, re.S)
+    found = re.search(re.escape(start) + "\n(.*?)" + re.escape(end), text, re.DOTALL)
     return found.group(1) if found else None
 
 
@@ -45,7 +45,7 @@ def update(name: str, text: str, page: Path | None = None) -> Path:
     page = page or PAGES[name]
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     current = page.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
     if not pattern.search(current):
         raise ValueError(f"{page} has no {start} ... {end} markers")
     results.write_atomic(page, pattern.sub(lambda _: f"{start}\n{text}{end}", current))
@@ -70,7 +70,7 @@ def _cells(case: Case, claim: Claim, root: str) -> str:
     return f" (cells: {', '.join(claim.cells)}{where})"
 
 
-def claims(cases: list[Case], cells: list[dict[str, Any]], root: str = TO_ROOT) -> str:
+def claims(cases: list[Case], cells: list[Cell], root: str = TO_ROOT) -> str:
     """Per case, each write-up claim with the corpus's verdict and its evidence, its figures
     rendered from cells (the committed ones); ``root`` leads from the page to the repository."""
     lines = []

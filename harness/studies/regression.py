@@ -12,32 +12,42 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from enum import Enum
 
 from packaging.utils import canonicalize_name
 
 from harness import results
 from harness.outcomes import NO_VERDICT, Outcome, shorten
+from harness.records import Cell
 
-REGRESSION = "regression"  # clean in the baseline, leaks now: fails
-BROKEN = "broken"  # the reproducer no longer runs (error or flaky): fails
-FIXED_UPSTREAM = "fixed-upstream"  # leaked in the baseline, clean now: notice
-DRIFT = "dependency-drift"  # other outcome, and the baseline's dependencies bring it back
-NEW = "new"  # no baseline cell to compare with
-UNCHANGED = "unchanged"
-SKIPPED = "skipped"
-FAILING = (REGRESSION, BROKEN)
+
+class Kind(str, Enum):
+    """What changed for a cell, in the order the report lists them (failing kinds first)."""
+
+    REGRESSION = "regression"  # clean in the baseline, leaks now: fails
+    BROKEN = "broken"  # the reproducer no longer runs (error or flaky): fails
+    DRIFT = "dependency-drift"  # other outcome, and the baseline's dependencies bring it back
+    FIXED_UPSTREAM = "fixed-upstream"  # leaked in the baseline, clean now: notice
+    NEW = "new"  # no baseline cell to compare with
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+FAILING = (Kind.REGRESSION, Kind.BROKEN)
 
 
 @dataclass(frozen=True)
 class Change:
-    kind: str
-    cell: dict[str, Any]
-    baseline: dict[str, Any] | None
+    kind: Kind
+    cell: Cell
+    baseline: Cell | None
     message: str
 
 
-def drift(cell: dict[str, Any], base: dict[str, Any]) -> list[str]:
+def drift(cell: Cell, base: Cell) -> list[str]:
     """The distributions other than the upstream package itself that differ from the
     baseline's (the upstream package's own change is the upstream change)."""
     upstream = canonicalize_name(cell["upstream"]["package"])
@@ -51,7 +61,7 @@ def drift(cell: dict[str, Any], base: dict[str, Any]) -> list[str]:
     )
 
 
-def _flipped(cell: dict[str, Any], base: dict[str, Any] | None) -> bool:
+def _flipped(cell: Cell, base: Cell | None) -> bool:
     verdicts = (Outcome.LEAK, Outcome.CLEAN)
     return (
         base is not None
@@ -61,9 +71,7 @@ def _flipped(cell: dict[str, Any], base: dict[str, Any] | None) -> bool:
     )
 
 
-def to_separate(
-    cells: list[dict[str, Any]], baseline: list[dict[str, Any]]
-) -> list[tuple[dict[str, Any], list[str]]]:
+def to_separate(cells: list[Cell], baseline: list[Cell]) -> list[tuple[Cell, list[str]]]:
     """The cells whose verdict flipped while their dependencies drifted, each with the
     baseline's dependencies (all but the upstream package) as ``name==version`` constraints:
     run again with those, a cell tells whether upstream or the dependencies made it flip."""
@@ -82,9 +90,7 @@ def to_separate(
     return found
 
 
-def classify(
-    cell: dict[str, Any], base: dict[str, Any] | None, pinned: dict[str, Any] | None = None
-) -> Change:
+def classify(cell: Cell, base: Cell | None, pinned: Cell | None = None) -> Change:
     """What changed. ``pinned`` is the cell run again with the baseline's dependencies, for a
     cell that flipped while they drifted (see ``to_separate``)."""
     release = cell["upstream"]["version"] or "no release resolved"
@@ -94,10 +100,10 @@ def classify(
     )
     outcome = cell["outcome"]
     if outcome == Outcome.SKIP:
-        return Change(SKIPPED, cell, base, f"{where}: skipped: {cell['reason']}")
+        return Change(Kind.SKIPPED, cell, base, f"{where}: skipped: {cell['reason']}")
     if outcome in NO_VERDICT:
         return Change(
-            BROKEN,
+            Kind.BROKEN,
             cell,
             base,
             f"{where}: the reproducer no longer gives a verdict ({outcome}): "
@@ -105,17 +111,19 @@ def classify(
         )
     if outcome == Outcome.ABSENT and base is not None and base["outcome"] != Outcome.ABSENT:
         return Change(
-            BROKEN,
+            Kind.BROKEN,
             cell,
             base,
             f"{where}: the code path is gone ({shorten(cell['reason'])}); it was "
             f"{base['outcome']}: the reproducer must follow upstream",
         )
     if base is None or base["outcome"] not in (Outcome.LEAK, Outcome.CLEAN, Outcome.ABSENT):
-        return Change(NEW, cell, base, f"{where}: {outcome}; no baseline verdict to compare with")
+        return Change(
+            Kind.NEW, cell, base, f"{where}: {outcome}; no baseline verdict to compare with"
+        )
     was = f"{base['upstream']['package']} {base['upstream']['version']}"
     if outcome == base["outcome"]:
-        return Change(UNCHANGED, cell, base, f"{where}: {outcome}, as with {was}")
+        return Change(Kind.UNCHANGED, cell, base, f"{where}: {outcome}, as with {was}")
     drifted = drift(cell, base)
     if drifted:
         changed = f"dependencies changed too: {', '.join(drifted)}"
@@ -128,7 +136,7 @@ def classify(
             )
             # Undecided: a leak still fails the check, whichever side caused it.
             return Change(
-                REGRESSION if outcome == Outcome.LEAK else DRIFT,
+                Kind.REGRESSION if outcome == Outcome.LEAK else Kind.DRIFT,
                 cell,
                 base,
                 f"{where}: {outcome} now, {base['outcome']} with {was}; upstream or the "
@@ -136,7 +144,7 @@ def classify(
             )
         if pinned["outcome"] == base["outcome"]:
             return Change(
-                DRIFT,
+                Kind.DRIFT,
                 cell,
                 base,
                 f"{where}: {outcome} now, {base['outcome']} with {was}; with the baseline's "
@@ -148,10 +156,10 @@ def classify(
         cause = ""
     if outcome == Outcome.LEAK:
         return Change(
-            REGRESSION, cell, base, f"{where}: LEAKS again; it was clean with {was}{cause}"
+            Kind.REGRESSION, cell, base, f"{where}: LEAKS again; it was clean with {was}{cause}"
         )
     return Change(
-        FIXED_UPSTREAM,
+        Kind.FIXED_UPSTREAM,
         cell,
         base,
         f"{where}: clean now, leaked with {was}{cause}. If upstream fixed it, give the releases "
@@ -161,9 +169,9 @@ def classify(
 
 
 def compare(
-    cells: list[dict[str, Any]],
-    baseline: list[dict[str, Any]],
-    pinned: Sequence[dict[str, Any]] = (),
+    cells: list[Cell],
+    baseline: list[Cell],
+    pinned: Sequence[Cell] = (),
 ) -> list[Change]:
     """What changed for each cell; ``pinned`` holds the reruns of ``to_separate``'s cells."""
     known = {results.cell_key(c): c for c in baseline}
@@ -179,7 +187,7 @@ def failing(changes: list[Change]) -> list[Change]:
     return [
         c
         for c in changes
-        if c.kind in FAILING or (c.kind == DRIFT and c.cell["outcome"] == Outcome.LEAK)
+        if c.kind in FAILING or (c.kind == Kind.DRIFT and c.cell["outcome"] == Outcome.LEAK)
     ]
 
 
@@ -189,7 +197,7 @@ def render(changes: list[Change], releases: dict[str, list[str]]) -> str:
     lines += [
         f"- {package}: {', '.join(versions)}" for package, versions in sorted(releases.items())
     ]
-    for kind in (REGRESSION, BROKEN, DRIFT, FIXED_UPSTREAM, NEW, UNCHANGED, SKIPPED):
+    for kind in Kind:
         mine = [c for c in changes if c.kind == kind]
         if mine:
             lines += ["", f"## {kind} ({len(mine)})", ""]

@@ -21,5 +21,5 @@ for target in (10, 20, 30, 40, 50):
         trigger(done)
         done += 1
     points.append((done, len(registry)))
-child.trigger("%d triggers" % done)
+child.trigger(f"{done} triggers")
 child.growth("registry", points)

@@ -19,7 +19,7 @@ from harness.run.probes.base import (
 from harness.text import counted
 
 # The run's temp dir is moved where the harness does not look.
-TEMP_BLIND = {name: "{cell}/blind" for name in ("TMPDIR", "TEMP", "TMP")}
+TEMP_BLIND = dict.fromkeys(("TMPDIR", "TEMP", "TMP"), "{cell}/blind")
 
 
 def temp_leftovers(observation: Observation, glob: str = "*") -> Finding:

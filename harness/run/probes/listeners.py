@@ -41,8 +41,9 @@ def listeners_left(observation: Observation, label: str) -> Finding:
             record,
         )
     before, after = taken
-    canary = ("AF_INET", "tcp", CANARY_HOST, record.get("canary"))
-    new = Counter(after) - Counter(before) - Counter([canary])
+    canary: tuple[object, ...] = ("AF_INET", "tcp", CANARY_HOST, record.get("canary"))
+    seen: Counter[tuple[object, ...]] = Counter(after)
+    new = seen - Counter[tuple[object, ...]](before) - Counter([canary])
     left = sorted(f"{kind} {address} port {port}" for _, kind, address, port in new.elements())
     data = {"count": len(left), "left": left[:50], "canary": canary in after}
     if canary not in after:

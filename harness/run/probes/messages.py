@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from harness.child import COROUTINE_CANARY, WARNING_CANARY
-from harness.run.probes.base import BLIND_ENV, CLEAN, ERROR, LEAK, Finding, Observation, register
+from harness.child import BLIND_ENV, COROUTINE_CANARY, WARNING_CANARY
+from harness.run.probes.base import CLEAN, ERROR, LEAK, Finding, Observation, register
 
 # Warnings ignored everywhere in the run, the capture included.
 WARNINGS_BLIND = {BLIND_ENV: "warnings", "PYTHONWARNINGS": "ignore"}

@@ -4,6 +4,8 @@ not kept."""
 
 from __future__ import annotations
 
+import itertools
+
 from harness.run.probes.base import (
     CLEAN,
     ERROR,
@@ -66,7 +68,7 @@ def growth(observation: Observation, label: str, steps: int = 3) -> Finding:
             f"counts are needed to judge {counted(steps, 'step')}",
             data,
         )
-    per_trigger = [(v2 - v1) / (n2 - n1) for (n1, v1), (n2, v2) in zip(points, points[1:])]
+    per_trigger = [(v2 - v1) / (n2 - n1) for (n1, v1), (n2, v2) in itertools.pairwise(points)]
     data["per_trigger"] = [round(d, 3) for d in per_trigger]
     if all(d > 0 for d in per_trigger):
         return Finding(
