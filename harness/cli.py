@@ -30,7 +30,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from typing import Any
@@ -42,10 +41,8 @@ from harness import options, results, scratch
 from harness.audit import commandline
 from harness.corpus import committed, figures, metadata
 from harness.corpus.metadata import Case, MetadataError
-from harness.outcomes import Outcome, shorten
 from harness.report import tables, terminal
-from harness.run import plan, pypi, sources, venvs
-from harness.run.engine import Engine
+from harness.run import batch, plan, pypi, sources, venvs
 from harness.studies import blind, history, readme, regression
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,36 +53,6 @@ PYPI_CACHE = ROOT / ".nox" / "pypi"
 
 class InputError(ValueError):
     """Bad input from the command line; the message says what was wrong."""
-
-
-def _progress(total: int) -> Any:
-    done = [0]
-
-    def show(cell: dict[str, Any]) -> None:
-        done[0] += 1
-        mark = "  <-- DISAGREES" if cell["agrees"] is False else ""
-        version = cell["upstream"]["version"] or "-"
-        print(
-            f"[{done[0]}/{total}] {cell['case']}/{cell['check']}/{cell['variant']}@"
-            f"{cell['release']} ({version}) py{cell['python_requested']}: {cell['outcome']}"
-            f" (expected {cell['expected']}) {cell['duration_s']:.1f}s{mark}",
-            flush=True,
-        )
-        if cell["outcome"] in (Outcome.ERROR, Outcome.FLAKY, Outcome.SKIP, Outcome.ABSENT):
-            print(f"    {shorten(cell['reason'], 400)}", flush=True)
-
-    return show
-
-
-def _longest_first(planned: list[plan.Planned], results_dir: Path) -> list[plan.Planned]:
-    """Cells that took longest in this OS's baseline start first, so that the last cells to
-    finish are short ones and no core idles at the end (cells new to the baseline go first)."""
-    try:
-        cells = results.load(results_dir / "baseline" / f"{plan.PLATFORM}.json")["cells"]
-    except ValueError:  # no baseline, or one this run must not touch: keep the plan's order
-        return planned
-    took = {results.cell_key(c): c["duration_s"] for c in cells}
-    return sorted(planned, key=lambda p: -took.get(results.cell_key(p.cell.fields()), float("inf")))
 
 
 def _source(args: argparse.Namespace, releases_too: bool = False) -> sources.Source | None:
@@ -119,36 +86,16 @@ def _cases_for(source: sources.Source, cases: list[Case], named: bool) -> list[C
     return mine
 
 
-def _execute(
-    cells: list[plan.Cell],
-    args: argparse.Namespace,
-    writer: results.RunWriter,
-    source: sources.Source | None = None,
-) -> list[plan.Planned]:
-    """Run the cells, each record written as it finishes; the plan they ran from."""
-    planned = [plan.resolve(cell, PYPI_CACHE, source) for cell in cells]
-    _run_planned(planned, args, writer)
-    return planned
-
-
-def _run_planned(
-    planned: list[plan.Planned], args: argparse.Namespace, writer: results.RunWriter
-) -> None:
-    ordered = _longest_first(planned, Path(args.results))
-    show = _progress(len(ordered))
-
-    def on_cell(record: dict[str, Any]) -> None:
-        writer.add(record)
-        show(record)
-
-    Engine(
-        Path(args.envs),
+def _settings(args: argparse.Namespace) -> batch.Settings:
+    """How the command's cells run, from its options."""
+    return batch.Settings(
+        envs=Path(args.envs),
+        results=Path(args.results),
+        pypi_cache=PYPI_CACHE,
         backend=args.venv_backend,
         jobs=args.jobs,
         blind=tuple(getattr(args, "blind", None) or ()),
-        on_cell=on_cell,
-    ).run(ordered)
-    writer.finish()
+    )
 
 
 def _disagree(cells: list[dict[str, Any]]) -> bool:
@@ -235,7 +182,7 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
         f"writing {path}",
         flush=True,
     )
-    _execute(cells, args, writer, source)
+    batch.execute(cells, _settings(args), writer, source)
     this_os = writer.document
     written = [path]
     if merge_into is not None:
@@ -295,7 +242,7 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
         else Path(args.results).resolve() / "runs" / results.stamp_name()
     )
     writer = results.RunWriter(target, results.new_run(_command_line(argv), args.venv_backend))
-    _execute(cells, args, writer, source)
+    batch.execute(cells, _settings(args), writer, source)
     for cell in writer.document["cells"]:
         print(
             f"\n== {cell['case']}/{cell['check']}/{cell['variant']} "
@@ -343,7 +290,7 @@ def cmd_blind(args: argparse.Namespace, argv: list[str]) -> int:
         results.new_run(_command_line(argv), args.venv_backend),
     )
     print(f"blinded runs: {len(rows)} (check x probe) on Python {args.python}", flush=True)
-    records = blind.run_rows(rows, args, writer, _execute)
+    records = blind.run_rows(rows, _settings(args), writer)
     text = blind.render(records, args.python)
     results.write_atomic(out / "blind.md", text)
     if args.readme:
@@ -359,61 +306,24 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
         cases = _cases_for(source, cases, named=bool(args.case))
     pythons = options.pythons(args.python)
     cells = [c for c in plan.cells(cases, pythons) if c.release == metadata.LATEST]
-    if args.envs == str(ENVS):
-        # Fresh environments: a reused one would keep the dependencies it resolved back then,
-        # and dependency drift is one of the things this check is for.
-        args.envs = tempfile.mkdtemp(prefix="regression-envs-")
+    settings = _settings(args)
+    settings = dataclasses.replace(settings, envs=regression.fresh_envs(settings.envs, ENVS))
     out = Path(args.results).resolve()
     path = out / "runs" / f"regression-{results.stamp_name()}"
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
     against = f"{source.package} from {source.location}" if source else "the newest releases"
     print(f"regression: {len(cells)} cells against {against}; writing {path}")
-    planned = _execute(cells, args, writer, source)
+    planned = batch.execute(cells, settings, writer, source)
     baseline_file = out / "baseline" / f"{plan.PLATFORM}.json"
     baseline = results.load(baseline_file)["cells"] if baseline_file.is_file() else []
-    pinned = _pinned_reruns(planned, writer.document["cells"], baseline, args, argv, path)
+    pinned = regression.pinned_reruns(
+        planned, writer.document["cells"], baseline, settings, _command_line(argv), path
+    )
     changes = regression.compare(writer.document["cells"], baseline, pinned)
-    used: dict[str, set[str]] = {}
-    for cell in writer.document["cells"]:
-        if cell["upstream"]["version"]:
-            used.setdefault(cell["upstream"]["package"], set()).add(
-                tables.upstream_label(cell["upstream"])
-            )
-    text = regression.render(changes, {k: sorted(v) for k, v in used.items()})
+    text = regression.render(changes, regression.releases_used(writer.document["cells"]))
     results.write_atomic(out / "regression.md", text)
     print(text)
     return 1 if regression.failing(changes) else 0
-
-
-def _pinned_reruns(
-    planned: list[plan.Planned],
-    cells: list[dict[str, Any]],
-    baseline: list[dict[str, Any]],
-    args: argparse.Namespace,
-    argv: list[str],
-    path: Path,
-) -> list[dict[str, Any]]:
-    """The cells that flipped while their dependencies drifted, run again with the baseline's
-    dependencies as constraints (written beside the run, ``...-pinned.json``)."""
-    doubtful = regression.to_separate(cells, baseline)
-    if not doubtful:
-        return []
-    by_key = {results.cell_key(p.cell.fields()): p for p in planned}
-    again = []
-    for cell, pins in doubtful:
-        first = by_key[results.cell_key(cell)]
-        constraints = venvs.constraints_file(pins, Path(args.envs))
-        again.append(
-            dataclasses.replace(first, requirements=(*first.requirements, "-c", str(constraints)))
-        )
-    pinned_path = path.with_name(path.stem + "-pinned.json")
-    print(
-        f"regression: {len(again)} cells flipped while their dependencies changed; running them "
-        f"again with the baseline's dependencies; writing {pinned_path}"
-    )
-    writer = results.RunWriter(pinned_path, results.new_run(_command_line(argv), args.venv_backend))
-    _run_planned(again, args, writer)
-    return list(writer.document["cells"])
 
 
 def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
@@ -445,10 +355,11 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
         f"history of {case.id}: {len(releases)} releases of {case.package} on Python "
         f"{args.python}, {len(cells)} cells"
     )
-    _execute(cells, args, writer)
+    settings = _settings(args)
+    batch.execute(cells, settings, writer)
     if source is not None:  # the last row: the unreleased tree after every release
         tree = [plan.Cell(case, c, variant, sources.RELEASE_LABEL, args.python) for c in checks]
-        _execute(tree, args, writer, source)
+        batch.execute(tree, settings, writer, source)
     text = history.render(
         case, args.python, writer.document["cells"], results.runs(writer.document)
     )

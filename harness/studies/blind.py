@@ -6,15 +6,14 @@ with ``--readme``, between the markers in README.md.
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from harness import results
 from harness.corpus.metadata import Case, Check, Variant
 from harness.outcomes import Outcome, shorten
-from harness.run import plan
+from harness.run import batch, plan
 
 PREFERRED = ("affected", "latest")  # the variant a check is blinded on, when it has one
 
@@ -46,16 +45,14 @@ def plan_rows(cases: list[Case], python: str) -> list[Row]:
     return rows
 
 
-Execute = Callable[[list[plan.Cell], argparse.Namespace, results.RunWriter], object]
-
-
 def run_rows(
-    rows: list[Row], args: argparse.Namespace, writer: results.RunWriter, execute: Execute
+    rows: list[Row], settings: batch.Settings, writer: results.RunWriter
 ) -> list[dict[str, Any]]:
-    """Run the rows, one engine run per blinded probe; the records in the order of the rows."""
+    """Run the rows, one batch per blinded probe (settings' own ``blind`` is replaced by it),
+    into one writer; the records in the order of the rows."""
     for probe in dict.fromkeys(r.probe for r in rows):
-        args.blind = [probe]
-        execute([r.cell for r in rows if r.probe == probe], args, writer)
+        blinded = dataclasses.replace(settings, blind=(probe,))
+        batch.execute([r.cell for r in rows if r.probe == probe], blinded, writer)
     by_key = {(*results.cell_key(c), c["blind"][0]): c for c in writer.document["cells"]}
     return [by_key[(*results.cell_key(r.cell.fields()), r.probe)] for r in rows]
 
