@@ -37,7 +37,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from harness import options, results, scratch
+from harness import baselines, options, results, scratch
 from harness.audit import commandline
 from harness.corpus import committed, figures, metadata
 from harness.corpus.metadata import Case, MetadataError
@@ -106,61 +106,6 @@ def _command_line(argv: list[str]) -> str:
     return "python -m harness " + " ".join(argv)
 
 
-def _committed(args: argparse.Namespace) -> None:
-    """Checked before anything runs: a baseline is what committed code measured. From a tree
-    with uncommitted changes (or one git cannot name), ``--save-baseline`` needs
-    ``--allow-dirty``; the run then records the tree as dirty and the report shows it."""
-    if args.allow_dirty and not args.save_baseline:
-        raise InputError("--allow-dirty goes with --save-baseline only")
-    if not args.save_baseline or args.allow_dirty:
-        return
-    corpus = results.corpus_commit()
-    if corpus["commit"] is None:
-        raise InputError(
-            "--save-baseline: git cannot name the corpus's commit here, so the baseline could "
-            "not say what code made it; run it from a git checkout, or pass --allow-dirty"
-        )
-    if corpus["dirty"]:
-        changed = results.uncommitted()
-        more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
-        shown = ", ".join(changed[:5]) + more
-        raise InputError(
-            f"--save-baseline from a tree with uncommitted changes ({shown}): commit them "
-            "first, so the baseline names the code that made it, or pass --allow-dirty (the "
-            "baseline then records the tree as dirty, and the report says so)"
-        )
-
-
-def _baseline_to_merge(args: argparse.Namespace, out: Path) -> dict[str, Any] | None:
-    """Checked before anything runs: what ``--save-baseline`` will merge into, if anything.
-
-    A full run replaces this OS's baseline; a run of some cases (``--case``) or some Pythons
-    (``--python``) replaces those cells in it and keeps the others."""
-    _committed(args)
-    if not args.save_baseline:
-        return None
-    path = out / "baseline" / f"{plan.PLATFORM}.json"
-    if not (args.case or args.python) or not path.exists():  # full, or this OS's first cells
-        return {"cells": []}
-    try:
-        return results.load(path)
-    except ValueError as exc:
-        raise InputError(f"--save-baseline merges into {path}, which is unusable: {exc}") from None
-
-
-def _other_baselines(out: Path) -> list[dict[str, Any]]:
-    """The other OSes' committed baselines, which the matrix shows beside this run; read before
-    anything runs: an unreadable one is bad input, named, not a failure after every cell ran."""
-    try:
-        return [
-            results.load(p)
-            for p in sorted((out / "baseline").glob("*.json"))
-            if p.stem != plan.PLATFORM
-        ]
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-
-
 def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     cases = [metadata.load_case(c) for c in args.case] if args.case else metadata.load_all()
     pythons = options.pythons(args.python)
@@ -172,9 +117,11 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     release = sources.RELEASE_LABEL if source else None
     cells = plan.cells(cases, pythons, release=release)
     out = Path(args.results).resolve()
-    merge_into = _baseline_to_merge(args, out)
+    merge_into = baselines.to_merge(
+        out, args.save_baseline, args.allow_dirty, partial=bool(args.case or args.python)
+    )
     full = not args.case and source is None
-    others = _other_baselines(out) if full or merge_into is not None else []
+    others = baselines.others(out) if full or merge_into is not None else []
     path = out / "runs" / results.stamp_name()
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
     print(
@@ -186,11 +133,9 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     this_os = writer.document
     written = [path]
     if merge_into is not None:
-        baseline = out / "baseline" / f"{plan.PLATFORM}.json"
-        this_os = results.merged_baseline(
-            merge_into, writer.document, [c.id for c in cases], pythons
+        baseline, this_os = baselines.save(
+            out, merge_into, writer.document, [c.id for c in cases], pythons
         )
-        results.write_document(baseline, this_os)
         written.append(baseline)
     if full or merge_into is not None:
         # The matrix: this OS's cells beside the other OSes' baselines.
@@ -330,26 +275,20 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
     case = metadata.load_case(args.case)
     options.pythons([args.python])
     out = Path(args.results).resolve() / "history"
-    stem = f"{case.id}-py{args.python}-{plan.PLATFORM}"
-    document = results.new_run(_command_line(argv), args.venv_backend)
-    if (out / f"{stem}.json").exists():  # a partial range adds to the history, never cuts it
-        try:
-            document = results.continued(results.load(out / f"{stem}.json"), document)
-        except ValueError as exc:
-            raise InputError(f"{exc} (move it away to start the history afresh)") from None
+    stem = history.stem(case, args.python)
+    document = history.start(
+        out / f"{stem}.json", results.new_run(_command_line(argv), args.venv_backend)
+    )
     for bound in (args.from_, args.to):
         if bound is not None:
             pypi.release(case.package, bound, PYPI_CACHE)  # unknown bounds fail clearly
     releases = history.releases_in_range(case.package, args.from_, args.to, PYPI_CACHE)
     variant = history.plain_variant(releases)
-    for name in args.check or ():
-        if name not in case.checks:
-            raise InputError(f"{case.id} has no check {name!r} (known: {', '.join(case.checks)})")
+    checks = history.checks(case, args.check)
     source = _source(args)
     if source is not None:
         _cases_for(source, [case], named=True)
-    checks = [c for c in case.checks.values() if not args.check or c.name in args.check]
-    cells = [plan.Cell(case, check, variant, r, args.python) for check in checks for r in releases]
+    cells = history.cells(case, checks, variant, releases, args.python)
     writer = results.RunWriter(out / f"{stem}.json", document)
     print(
         f"history of {case.id}: {len(releases)} releases of {case.package} on Python "
@@ -358,8 +297,9 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
     settings = _settings(args)
     batch.execute(cells, settings, writer)
     if source is not None:  # the last row: the unreleased tree after every release
-        tree = [plan.Cell(case, c, variant, sources.RELEASE_LABEL, args.python) for c in checks]
-        batch.execute(tree, settings, writer, source)
+        batch.execute(
+            history.tree_cells(case, checks, variant, args.python), settings, writer, source
+        )
     text = history.render(
         case, args.python, writer.document["cells"], results.runs(writer.document)
     )
@@ -534,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
             return int(args.func(args, argv))
     except (
         InputError,
+        baselines.BaselineError,
+        history.HistoryError,
         MetadataError,
         figures.FigureError,
         pypi.ReleaseError,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import cli, results
+from harness import baselines, cli, results
 from harness.corpus import metadata
 from harness.run import batch, plan
 from harness.studies import regression
@@ -209,11 +209,9 @@ def test_save_baseline_from_code_no_commit_holds_is_refused(
 
 def test_allow_dirty_lets_a_baseline_from_uncommitted_changes_through(monkeypatch) -> None:
     _tree(monkeypatch, "abc", ["harness/a.py"])
-    args = cli.parser().parse_args(["all", "--save-baseline", "--allow-dirty"])
-    cli._committed(args)  # no InputError
-    clean = cli.parser().parse_args(["all", "--save-baseline"])
+    baselines.check_committed(save=True, allow_dirty=True)  # no BaselineError
     _tree(monkeypatch, "abc", [])
-    cli._committed(clean)
+    baselines.check_committed(save=True, allow_dirty=False)
 
 
 def test_allow_dirty_without_save_baseline_is_bad_input(capsys, tmp_path) -> None:
