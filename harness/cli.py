@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import signal
 import sys
@@ -34,13 +33,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 from harness import baselines, options, results, scratch
 from harness.audit import commandline
 from harness.corpus import committed, figures, metadata
-from harness.corpus.metadata import Case, MetadataError
+from harness.corpus.metadata import MetadataError
 from harness.report import tables, terminal
 from harness.run import batch, plan, pypi, sources, venvs
 from harness.studies import blind, history, readme, regression
@@ -73,19 +69,6 @@ def _source(args: argparse.Namespace, releases_too: bool = False) -> sources.Sou
         raise InputError(str(exc)) from None
 
 
-def _cases_for(source: sources.Source, cases: list[Case], named: bool) -> list[Case]:
-    """The cases a source can run: those of its package (every named case must be one)."""
-    for case in cases if named else ():
-        try:
-            sources.for_package(source, case.package, "the source")
-        except sources.SourceError as exc:
-            raise InputError(f"{case.id}: {exc}") from None
-    mine = [c for c in cases if c.package.lower() == source.package.lower()]
-    if not mine:
-        raise InputError(f"no case of the corpus is about {source.package}")
-    return mine
-
-
 def _settings(args: argparse.Namespace) -> batch.Settings:
     """How the command's cells run, from its options."""
     return batch.Settings(
@@ -113,7 +96,7 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     if source is not None:
         if args.save_baseline:
             raise InputError("--save-baseline takes releases, not unreleased code")
-        cases = _cases_for(source, cases, named=bool(args.case))
+        cases = sources.cases_for(source, cases, named=bool(args.case))
     release = sources.RELEASE_LABEL if source else None
     cells = plan.cells(cases, pythons, release=release)
     out = Path(args.results).resolve()
@@ -144,43 +127,25 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     return 1 if _disagree(writer.document["cells"]) else 0
 
 
-def _override(case: Case, upstream: str | None) -> str | None:
-    """The release ``--upstream PKG==VER`` asks for, checked against the case and PyPI."""
-    if upstream is None:
-        return None
-    try:
-        requirement = Requirement(upstream)
-    except InvalidRequirement:
-        raise InputError(f"--upstream {upstream!r}: expected PKG==VERSION") from None
-    pins = [s.version for s in requirement.specifier if s.operator in ("==", "===")]
-    if canonicalize_name(requirement.name) != canonicalize_name(case.package) or len(pins) != 1:
-        raise InputError(f"--upstream {upstream!r}: case {case.id} takes {case.package}==VERSION")
-    pypi.release(case.package, pins[0], PYPI_CACHE)  # an unknown release fails here, clearly
-    return pins[0]
-
-
 def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     case = metadata.load_case(args.case)
     source = _source(args, releases_too=True)
     if source is not None:
-        _cases_for(source, [case], named=True)
+        sources.cases_for(source, [case], named=True)
     cells = plan.cells(
         [case],
         options.pythons([args.python]),
         variant=args.variant,
         check=args.check,
-        release=sources.RELEASE_LABEL if source else _override(case, args.upstream),
+        release=sources.RELEASE_LABEL
+        if source
+        else plan.release_asked(case, args.upstream, PYPI_CACHE),
     )
     if not cells:
         raise InputError(
             f"no cell of {case.id} matches --variant {args.variant} --check {args.check}"
         )
-    for name in args.blind or ():
-        used = sorted({p.name for c in cells for p in c.check.probes})
-        if name not in used:
-            raise InputError(
-                f"--blind {name!r}: the checks run here use the probes {', '.join(used)}"
-            )
+    plan.check_blind(cells, args.blind or ())
     target = (
         Path(args.json).resolve()
         if args.json
@@ -189,23 +154,7 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     writer = results.RunWriter(target, results.new_run(_command_line(argv), args.venv_backend))
     batch.execute(cells, _settings(args), writer, source)
     for cell in writer.document["cells"]:
-        print(
-            f"\n== {cell['case']}/{cell['check']}/{cell['variant']} "
-            f"{tables.upstream_label(cell['upstream'])} "
-            f"Python {cell['python'] or cell['python_requested']}"
-        )
-        print(
-            f"outcome: {cell['outcome']}   expected: {cell['expected']}"
-            f"{'   (DISAGREES)' if cell['agrees'] is False else ''}"
-        )
-        if cell["blind"]:
-            print(f"blinded on: {', '.join(cell['blind'])}")
-        print(f"reason: {cell['reason']}")
-        for index, run in enumerate(cell["evidence"]["runs"], 1):
-            print(f"run {index}: {run['outcome']} exit={run['exit_code']} {run['duration_s']}s")
-            if run["recorded"].get("note"):
-                print(f"  note: {run['recorded']['note']}")
-            print("  evidence: " + json.dumps(run["recorded"], sort_keys=True)[:2000])
+        print(terminal.cell_detail(cell))
     print(f"\nresult file: {target}")
     return 1 if _disagree(writer.document["cells"]) else 0
 
@@ -248,7 +197,7 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
     cases = [metadata.load_case(c) for c in args.case] if args.case else metadata.load_all()
     source = _source(args)
     if source is not None:
-        cases = _cases_for(source, cases, named=bool(args.case))
+        cases = sources.cases_for(source, cases, named=bool(args.case))
     pythons = options.pythons(args.python)
     cells = [c for c in plan.cells(cases, pythons) if c.release == metadata.LATEST]
     settings = _settings(args)
@@ -287,7 +236,7 @@ def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
     checks = history.checks(case, args.check)
     source = _source(args)
     if source is not None:
-        _cases_for(source, [case], named=True)
+        sources.cases_for(source, [case], named=True)
     cells = history.cells(case, checks, variant, releases, args.python)
     writer = results.RunWriter(out / f"{stem}.json", document)
     print(
@@ -475,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     except (
         InputError,
         baselines.BaselineError,
+        sources.SourceError,
         history.HistoryError,
         MetadataError,
         figures.FigureError,
