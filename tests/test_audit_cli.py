@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 from harness import cli
-from harness.audit import commandline, formats
+from harness.audit import commandline, document
 from harness.corpus import metadata
 from harness.run import interpreters
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
@@ -97,7 +97,7 @@ NO_COST = {"nicegui-leaflet-layer-links"}
 def test_example_apps(capsys, argv: list[str], code: int, statuses: dict[str, str]) -> None:
     status, out, err = audit(capsys, *argv, "--format", "json")
     doc = json.loads(out)
-    formats.validate(doc)
+    document.validate(doc)
     assert status == code == doc["exit_status"], err
     mine = [f for f in doc["findings"] if f["case"] in statuses]
     assert {f["case"]: f["status"] for f in mine} == statuses
