@@ -179,13 +179,16 @@ def cmd_blind(args: argparse.Namespace, argv: list[str]) -> int:
     options.pythons([args.python])
     rows = blind.plan_rows(cases, args.python)
     out = Path(args.results).resolve()
+    # A run of some cases merges its rows into the table, in the order of every case's rows.
+    old = blind.previous(out / "blind.md", args.python, partial=bool(args.case))
+    order = blind.plan_rows(metadata.load_all(), args.python) if args.case else rows
     writer = results.RunWriter(
         out / "runs" / f"blind-{results.stamp_name()}",
         results.new_run(_command_line(argv), args.venv_backend),
     )
     print(f"blinded runs: {len(rows)} (check x probe) on Python {args.python}", flush=True)
     records = blind.run_rows(rows, _settings(args), writer)
-    text = blind.render(records, args.python)
+    text = blind.table(old, records, args.python, order)
     results.write_atomic(out / "blind.md", text)
     if args.readme:
         readme.update("blind-table", text)
@@ -424,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     except (
         InputError,
         baselines.BaselineError,
+        blind.BlindError,
         sources.SourceError,
         history.HistoryError,
         MetadataError,
