@@ -26,28 +26,20 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import signal
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
-from harness import options, results, scratch
+from harness import baselines, options, results, scratch
 from harness.audit import commandline
 from harness.corpus import metadata
-from harness.corpus.metadata import Case
 from harness.errors import BadInput
-from harness.outcomes import Outcome, shorten
-from harness.records import Cell, Document, NoBaseline
+from harness.records import Cell
 from harness.report import tables, terminal
-from harness.run import plan, pypi, sources, venvs
-from harness.run.engine import Engine
+from harness.run import batch, plan, pypi, sources, venvs
 from harness.studies import blind, history, readme, regression
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,36 +50,6 @@ PYPI_CACHE = ROOT / ".nox" / "pypi"
 
 class InputError(BadInput):
     """Bad input from the command line; the message says what was wrong."""
-
-
-def _progress(total: int) -> Any:
-    done = [0]
-
-    def show(cell: Cell) -> None:
-        done[0] += 1
-        mark = "  <-- DISAGREES" if cell["agrees"] is False else ""
-        version = cell["upstream"]["version"] or "-"
-        print(
-            f"[{done[0]}/{total}] {cell['case']}/{cell['check']}/{cell['variant']}@"
-            f"{cell['release']} ({version}) py{cell['python_requested']}: {cell['outcome']}"
-            f" (expected {cell['expected']}) {cell['duration_s']:.1f}s{mark}",
-            flush=True,
-        )
-        if cell["outcome"] in (Outcome.ERROR, Outcome.FLAKY, Outcome.SKIP, Outcome.ABSENT):
-            print(f"    {shorten(cell['reason'], 400)}", flush=True)
-
-    return show
-
-
-def _longest_first(planned: list[plan.Planned], results_dir: Path) -> list[plan.Planned]:
-    """Cells that took longest in this OS's baseline start first, so that the last cells to
-    finish are short ones and no core idles at the end (cells new to the baseline go first)."""
-    try:
-        cells = results.load(results_dir / "baseline" / f"{plan.PLATFORM}.json")["cells"]
-    except ValueError:  # no baseline, or one this run must not touch: keep the plan's order
-        return planned
-    took = {results.cell_key(c): c["duration_s"] for c in cells}
-    return sorted(planned, key=lambda p: -took.get(results.cell_key(p.cell.fields()), float("inf")))
 
 
 def _source(args: argparse.Namespace, releases_too: bool = False) -> sources.Source | None:
@@ -108,49 +70,16 @@ def _source(args: argparse.Namespace, releases_too: bool = False) -> sources.Sou
         raise InputError(str(exc)) from None
 
 
-def _cases_for(source: sources.Source, cases: list[Case], named: bool) -> list[Case]:
-    """The cases a source can run: those of its package (every named case must be one)."""
-    for case in cases if named else ():
-        try:
-            sources.for_package(source, case.package, "the source")
-        except sources.SourceError as exc:
-            raise InputError(f"{case.id}: {exc}") from None
-    mine = [c for c in cases if c.package.lower() == source.package.lower()]
-    if not mine:
-        raise InputError(f"no case of the corpus is about {source.package}")
-    return mine
-
-
-def _execute(
-    cells: list[plan.Cell],
-    args: argparse.Namespace,
-    writer: results.RunWriter,
-    source: sources.Source | None = None,
-) -> list[plan.Planned]:
-    """Run the cells, each record written as it finishes; the plan they ran from."""
-    planned = [plan.resolve(cell, PYPI_CACHE, source) for cell in cells]
-    _run_planned(planned, args, writer)
-    return planned
-
-
-def _run_planned(
-    planned: list[plan.Planned], args: argparse.Namespace, writer: results.RunWriter
-) -> None:
-    ordered = _longest_first(planned, Path(args.results))
-    show = _progress(len(ordered))
-
-    def on_cell(record: Cell) -> None:
-        writer.add(record)
-        show(record)
-
-    Engine(
-        Path(args.envs),
+def _settings(args: argparse.Namespace) -> batch.Settings:
+    """How the command's cells run, from its options."""
+    return batch.Settings(
+        envs=Path(args.envs),
+        results=Path(args.results),
+        pypi_cache=PYPI_CACHE,
         backend=args.venv_backend,
         jobs=args.jobs,
         blind=tuple(getattr(args, "blind", None) or ()),
-        on_cell=on_cell,
-    ).run(ordered)
-    writer.finish()
+    )
 
 
 def _disagree(cells: list[Cell]) -> bool:
@@ -161,61 +90,6 @@ def _command_line(argv: list[str]) -> str:
     return "python -m harness " + " ".join(argv)
 
 
-def _committed(args: argparse.Namespace) -> None:
-    """Checked before anything runs: a baseline is what committed code measured. From a tree
-    with uncommitted changes (or one git cannot name), ``--save-baseline`` needs
-    ``--allow-dirty``; the run then records the tree as dirty and the report shows it."""
-    if args.allow_dirty and not args.save_baseline:
-        raise InputError("--allow-dirty goes with --save-baseline only")
-    if not args.save_baseline or args.allow_dirty:
-        return
-    corpus = results.corpus_commit()
-    if corpus["commit"] is None:
-        raise InputError(
-            "--save-baseline: git cannot name the corpus's commit here, so the baseline could "
-            "not say what code made it; run it from a git checkout, or pass --allow-dirty"
-        )
-    if corpus["dirty"]:
-        changed = results.uncommitted()
-        more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
-        shown = ", ".join(changed[:5]) + more
-        raise InputError(
-            f"--save-baseline from a tree with uncommitted changes ({shown}): commit them "
-            "first, so the baseline names the code that made it, or pass --allow-dirty (the "
-            "baseline then records the tree as dirty, and the report says so)"
-        )
-
-
-def _baseline_to_merge(args: argparse.Namespace, out: Path) -> Document | NoBaseline | None:
-    """Checked before anything runs: what ``--save-baseline`` will merge into, if anything.
-
-    A full run replaces this OS's baseline; a run of some cases (``--case``) or some Pythons
-    (``--python``) replaces those cells in it and keeps the others."""
-    _committed(args)
-    if not args.save_baseline:
-        return None
-    path = out / "baseline" / f"{plan.PLATFORM}.json"
-    if not (args.case or args.python) or not path.exists():  # full, or this OS's first cells
-        return {"cells": []}
-    try:
-        return results.load(path)
-    except ValueError as exc:
-        raise InputError(f"--save-baseline merges into {path}, which is unusable: {exc}") from None
-
-
-def _other_baselines(out: Path) -> list[Document]:
-    """The other OSes' committed baselines, which the matrix shows beside this run; read before
-    anything runs: an unreadable one is bad input, named, not a failure after every cell ran."""
-    try:
-        return [
-            results.load(p)
-            for p in sorted((out / "baseline").glob("*.json"))
-            if p.stem != plan.PLATFORM
-        ]
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-
-
 def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     cases = [metadata.load_case(c) for c in args.case] if args.case else metadata.load_all()
     pythons = options.pythons(args.python)
@@ -223,13 +97,15 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     if source is not None:
         if args.save_baseline:
             raise InputError("--save-baseline takes releases, not unreleased code")
-        cases = _cases_for(source, cases, named=bool(args.case))
+        cases = sources.cases_for(source, cases, named=bool(args.case))
     release = sources.RELEASE_LABEL if source else None
     cells = plan.cells(cases, pythons, release=release)
     out = Path(args.results).resolve()
-    merge_into = _baseline_to_merge(args, out)
+    merge_into = baselines.to_merge(
+        out, args.save_baseline, args.allow_dirty, partial=bool(args.case or args.python)
+    )
     full = not args.case and source is None
-    others = _other_baselines(out) if full or merge_into is not None else []
+    others = baselines.others(out) if full or merge_into is not None else []
     path = out / "runs" / results.stamp_name()
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
     print(
@@ -237,15 +113,13 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
         f"writing {path}",
         flush=True,
     )
-    _execute(cells, args, writer, source)
+    batch.execute(cells, _settings(args), writer, source)
     this_os = writer.document
     written = [path]
     if merge_into is not None:
-        baseline = out / "baseline" / f"{plan.PLATFORM}.json"
-        this_os = results.merged_baseline(
-            merge_into, writer.document, [c.id for c in cases], pythons
+        baseline, this_os = baselines.save(
+            out, merge_into, writer.document, [c.id for c in cases], pythons
         )
-        results.write_document(baseline, this_os)
         written.append(baseline)
     if full or merge_into is not None:
         # The matrix: this OS's cells beside the other OSes' baselines.
@@ -254,68 +128,34 @@ def cmd_all(args: argparse.Namespace, argv: list[str]) -> int:
     return 1 if _disagree(writer.document["cells"]) else 0
 
 
-def _override(case: Case, upstream: str | None) -> str | None:
-    """The release ``--upstream PKG==VER`` asks for, checked against the case and PyPI."""
-    if upstream is None:
-        return None
-    try:
-        requirement = Requirement(upstream)
-    except InvalidRequirement:
-        raise InputError(f"--upstream {upstream!r}: expected PKG==VERSION") from None
-    pins = [s.version for s in requirement.specifier if s.operator in ("==", "===")]
-    if canonicalize_name(requirement.name) != canonicalize_name(case.package) or len(pins) != 1:
-        raise InputError(f"--upstream {upstream!r}: case {case.id} takes {case.package}==VERSION")
-    pypi.release(case.package, pins[0], PYPI_CACHE)  # an unknown release fails here, clearly
-    return pins[0]
-
-
 def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
     case = metadata.load_case(args.case)
     source = _source(args, releases_too=True)
     if source is not None:
-        _cases_for(source, [case], named=True)
+        sources.cases_for(source, [case], named=True)
     cells = plan.cells(
         [case],
         options.pythons([args.python]),
         variant=args.variant,
         check=args.check,
-        release=sources.RELEASE_LABEL if source else _override(case, args.upstream),
+        release=sources.RELEASE_LABEL
+        if source
+        else plan.release_asked(case, args.upstream, PYPI_CACHE),
     )
     if not cells:
         raise InputError(
             f"no cell of {case.id} matches --variant {args.variant} --check {args.check}"
         )
-    for name in args.blind or ():
-        used = sorted({p.name for c in cells for p in c.check.probes})
-        if name not in used:
-            raise InputError(
-                f"--blind {name!r}: the checks run here use the probes {', '.join(used)}"
-            )
+    plan.check_blind(cells, args.blind or ())
     target = (
         Path(args.json).resolve()
         if args.json
         else Path(args.results).resolve() / "runs" / results.stamp_name()
     )
     writer = results.RunWriter(target, results.new_run(_command_line(argv), args.venv_backend))
-    _execute(cells, args, writer, source)
+    batch.execute(cells, _settings(args), writer, source)
     for cell in writer.document["cells"]:
-        print(
-            f"\n== {cell['case']}/{cell['check']}/{cell['variant']} "
-            f"{tables.upstream_label(cell['upstream'])} "
-            f"Python {cell['python'] or cell['python_requested']}"
-        )
-        print(
-            f"outcome: {cell['outcome']}   expected: {cell['expected']}"
-            f"{'   (DISAGREES)' if cell['agrees'] is False else ''}"
-        )
-        if cell["blind"]:
-            print(f"blinded on: {', '.join(cell['blind'])}")
-        print(f"reason: {cell['reason']}")
-        for index, run in enumerate(cell["evidence"]["runs"], 1):
-            print(f"run {index}: {run['outcome']} exit={run['exit_code']} {run['duration_s']}s")
-            if run["recorded"].get("note"):
-                print(f"  note: {run['recorded']['note']}")
-            print("  evidence: " + json.dumps(run["recorded"], sort_keys=True)[:2000])
+        print(terminal.cell_detail(cell))
     print(f"\nresult file: {target}")
     return 1 if _disagree(writer.document["cells"]) else 0
 
@@ -340,13 +180,16 @@ def cmd_blind(args: argparse.Namespace, argv: list[str]) -> int:
     options.pythons([args.python])
     rows = blind.plan_rows(cases, args.python)
     out = Path(args.results).resolve()
+    # A run of some cases merges its rows into the table, in the order of every case's rows.
+    old = blind.previous(out / "blind.md", args.python, partial=bool(args.case))
+    order = blind.plan_rows(metadata.load_all(), args.python) if args.case else rows
     writer = results.RunWriter(
         out / "runs" / f"blind-{results.stamp_name()}",
         results.new_run(_command_line(argv), args.venv_backend),
     )
     print(f"blinded runs: {len(rows)} (check x probe) on Python {args.python}", flush=True)
-    records = blind.run_rows(rows, args, writer, _execute)
-    text = blind.render(records, args.python)
+    records = blind.run_rows(rows, _settings(args), writer)
+    text = blind.table(old, records, args.python, order)
     results.write_atomic(out / "blind.md", text)
     if args.readme:
         readme.update("blind-table", text)
@@ -358,99 +201,58 @@ def cmd_regression(args: argparse.Namespace, argv: list[str]) -> int:
     cases = [metadata.load_case(c) for c in args.case] if args.case else metadata.load_all()
     source = _source(args)
     if source is not None:
-        cases = _cases_for(source, cases, named=bool(args.case))
+        cases = sources.cases_for(source, cases, named=bool(args.case))
     pythons = options.pythons(args.python)
     cells = [c for c in plan.cells(cases, pythons) if c.release == metadata.LATEST]
-    if args.envs == str(ENVS):
-        # Fresh environments: a reused one would keep the dependencies it resolved back then,
-        # and dependency drift is one of the things this check is for.
-        args.envs = tempfile.mkdtemp(prefix="regression-envs-")
+    settings = _settings(args)
+    settings = dataclasses.replace(settings, envs=regression.fresh_envs(settings.envs, ENVS))
     out = Path(args.results).resolve()
     path = out / "runs" / f"regression-{results.stamp_name()}"
     writer = results.RunWriter(path, results.new_run(_command_line(argv), args.venv_backend))
     against = f"{source.package} from {source.location}" if source else "the newest releases"
     print(f"regression: {len(cells)} cells against {against}; writing {path}")
-    planned = _execute(cells, args, writer, source)
+    planned = batch.execute(cells, settings, writer, source)
     baseline_file = out / "baseline" / f"{plan.PLATFORM}.json"
     baseline = results.load(baseline_file)["cells"] if baseline_file.is_file() else []
-    pinned = _pinned_reruns(planned, writer.document["cells"], baseline, args, argv, path)
+    pinned = regression.pinned_reruns(
+        planned, writer.document["cells"], baseline, settings, _command_line(argv), path
+    )
     changes = regression.compare(writer.document["cells"], baseline, pinned)
-    used: dict[str, set[str]] = {}
-    for cell in writer.document["cells"]:
-        if cell["upstream"]["version"]:
-            used.setdefault(cell["upstream"]["package"], set()).add(
-                tables.upstream_label(cell["upstream"])
-            )
-    text = regression.render(changes, {k: sorted(v) for k, v in used.items()})
+    text = regression.render(changes, regression.releases_used(writer.document["cells"]))
     results.write_atomic(out / "regression.md", text)
     print(text)
     return 1 if regression.failing(changes) else 0
-
-
-def _pinned_reruns(
-    planned: list[plan.Planned],
-    cells: list[Cell],
-    baseline: list[Cell],
-    args: argparse.Namespace,
-    argv: list[str],
-    path: Path,
-) -> list[Cell]:
-    """The cells that flipped while their dependencies drifted, run again with the baseline's
-    dependencies as constraints (written beside the run, ``...-pinned.json``)."""
-    doubtful = regression.to_separate(cells, baseline)
-    if not doubtful:
-        return []
-    by_key = {results.cell_key(p.cell.fields()): p for p in planned}
-    again = []
-    for cell, pins in doubtful:
-        first = by_key[results.cell_key(cell)]
-        constraints = venvs.constraints_file(pins, Path(args.envs))
-        again.append(
-            dataclasses.replace(first, requirements=(*first.requirements, "-c", str(constraints)))
-        )
-    pinned_path = path.with_name(path.stem + "-pinned.json")
-    print(
-        f"regression: {len(again)} cells flipped while their dependencies changed; running them "
-        f"again with the baseline's dependencies; writing {pinned_path}"
-    )
-    writer = results.RunWriter(pinned_path, results.new_run(_command_line(argv), args.venv_backend))
-    _run_planned(again, args, writer)
-    return list(writer.document["cells"])
 
 
 def cmd_history(args: argparse.Namespace, argv: list[str]) -> int:
     case = metadata.load_case(args.case)
     options.pythons([args.python])
     out = Path(args.results).resolve() / "history"
-    stem = f"{case.id}-py{args.python}-{plan.PLATFORM}"
-    document = results.new_run(_command_line(argv), args.venv_backend)
-    if (out / f"{stem}.json").exists():  # a partial range adds to the history, never cuts it
-        try:
-            document = results.continued(results.load(out / f"{stem}.json"), document)
-        except ValueError as exc:
-            raise InputError(f"{exc} (move it away to start the history afresh)") from None
+    stem = history.stem(case, args.python)
+    document = history.start(
+        out / f"{stem}.json", results.new_run(_command_line(argv), args.venv_backend)
+    )
     for bound in (args.from_, args.to):
         if bound is not None:
             pypi.release(case.package, bound, PYPI_CACHE)  # unknown bounds fail clearly
     releases = history.releases_in_range(case.package, args.from_, args.to, PYPI_CACHE)
     variant = history.plain_variant(releases)
-    for name in args.check or ():
-        if name not in case.checks:
-            raise InputError(f"{case.id} has no check {name!r} (known: {', '.join(case.checks)})")
+    checks = history.checks(case, args.check)
     source = _source(args)
     if source is not None:
-        _cases_for(source, [case], named=True)
-    checks = [c for c in case.checks.values() if not args.check or c.name in args.check]
-    cells = [plan.Cell(case, check, variant, r, args.python) for check in checks for r in releases]
+        sources.cases_for(source, [case], named=True)
+    cells = history.cells(case, checks, variant, releases, args.python)
     writer = results.RunWriter(out / f"{stem}.json", document)
     print(
         f"history of {case.id}: {len(releases)} releases of {case.package} on Python "
         f"{args.python}, {len(cells)} cells"
     )
-    _execute(cells, args, writer)
+    settings = _settings(args)
+    batch.execute(cells, settings, writer)
     if source is not None:  # the last row: the unreleased tree after every release
-        tree = [plan.Cell(case, c, variant, sources.RELEASE_LABEL, args.python) for c in checks]
-        _execute(tree, args, writer, source)
+        batch.execute(
+            history.tree_cells(case, checks, variant, args.python), settings, writer, source
+        )
     text = history.render(
         case, args.python, writer.document["cells"], results.runs(writer.document)
     )

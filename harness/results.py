@@ -113,10 +113,11 @@ class RunWriter:
         """Add a cell, marked with this run (``run_started``, the run header's ``started``),
         so that a baseline merged from many runs still says which run made each cell; one
         already in the document under the same key (from a run this one continues) is
-        replaced, never kept beside it."""
-        key = cell_key(cell)
+        replaced, never kept beside it. A blinded cell is not the same cell as one blinded on
+        other probes, or none: the blinded runs put one cell per probe in one document."""
+        key = _writer_key(cell)
         with self._lock:
-            kept = [c for c in self.document["cells"] if cell_key(c) != key]
+            kept = [c for c in self.document["cells"] if _writer_key(c) != key]
             self.document["cells"] = [*kept, {**cell, "run_started": self.started}]
             self._flush()
 
@@ -143,6 +144,10 @@ def cell_key(cell: CellKey) -> tuple[str, str, str, str, str, str]:
         cell["os"],
         cell["python_requested"],
     )
+
+
+def _writer_key(cell: Cell) -> tuple[object, ...]:
+    return (*cell_key(cell), tuple(cell.get("blind") or ()))
 
 
 def cell_sort_key(cell: Cell) -> tuple[str | tuple[int, ...], ...]:

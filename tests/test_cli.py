@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import cli, results
+from harness import baselines, cli, results
 from harness.corpus import metadata
-from harness.run import plan
+from harness.run import batch, plan
+from harness.studies import regression
 
 from .test_metadata import VALID, write_case
 
@@ -128,7 +129,7 @@ def test_cells_start_longest_first_by_this_oss_baseline(tmp_path, monkeypatch) -
     path = tmp_path / "baseline" / f"{plan.PLATFORM}.json"
     path.write_text(json.dumps(document))
     monkeypatch.setattr(results, "load", lambda p: json.loads(Path(p).read_text()))
-    ordered = cli._longest_first(planned, tmp_path)
+    ordered = batch.longest_first(planned, tmp_path)
     assert [p.cell for p in ordered] == list(reversed(cells))
 
 
@@ -155,15 +156,17 @@ def test_a_flip_with_drifted_dependencies_is_run_again_with_the_baselines_pinned
     ]
     ran: list[plan.Planned] = []
 
-    def fake_run(again, args, writer) -> None:
+    def fake_run(again, settings, writer) -> None:
         ran.extend(again)
         for p in again:
             writer.add({**p.cell.fields(), "outcome": "leak", "requirements": p.requirements})
 
-    monkeypatch.setattr(cli, "_run_planned", fake_run)
-    args = cli.parser().parse_args(["regression", "--envs", str(tmp_path / "envs")])
+    monkeypatch.setattr(batch, "run_planned", fake_run)
+    settings = batch.Settings(envs=tmp_path / "envs", results=tmp_path, pypi_cache=tmp_path)
     first = tmp_path / "runs" / "regression-x.json"
-    again = cli._pinned_reruns(planned, records, baseline, args, ["regression"], first)
+    again = regression.pinned_reruns(
+        planned, records, baseline, settings, "python -m harness regression", first
+    )
     [rerun] = ran
     assert rerun.cell == planned[0].cell
     assert rerun.requirements[:2] == ("demo==1.0", "psutil")
@@ -206,11 +209,9 @@ def test_save_baseline_from_code_no_commit_holds_is_refused(
 
 def test_allow_dirty_lets_a_baseline_from_uncommitted_changes_through(monkeypatch) -> None:
     _tree(monkeypatch, "abc", ["harness/a.py"])
-    args = cli.parser().parse_args(["all", "--save-baseline", "--allow-dirty"])
-    cli._committed(args)  # no InputError
-    clean = cli.parser().parse_args(["all", "--save-baseline"])
+    baselines.check_committed(save=True, allow_dirty=True)  # no BaselineError
     _tree(monkeypatch, "abc", [])
-    cli._committed(clean)
+    baselines.check_committed(save=True, allow_dirty=False)
 
 
 def test_allow_dirty_without_save_baseline_is_bad_input(capsys, tmp_path) -> None:

@@ -106,7 +106,7 @@ def test_verdict_and_totals_come_first_then_the_disagreements_linked_to_their_ce
     html = tables.render(matrix, "html")
     body = html.split("<body>", 1)[1]
     assert body.index("1 cell disagrees") < body.index('class="totals"') < body.index("<h2")
-    cell_id = re.search(r'<td id="(c\d+)" class="o-clean x">', html).group(1)
+    cell_id = re.search(r'<td id="(c[\w-]+)" class="o-clean x">', html).group(1)
     assert f'<li><a href="#{cell_id}">' in html
     markdown = tables.render(matrix, "md")
     lines = [line for line in markdown.splitlines() if line]
@@ -147,10 +147,36 @@ def test_each_distinct_environment_is_listed_once_in_the_index_and_referred_to()
     cells[2]["distributions"] = {"werkzeug": "3.1.9", "markupsafe": "3.0.2"}
     matrix = tables.merge([document("linux", cells)])
     html = tables.render(matrix, "html")
-    assert html.count('id="v1"') == html.count('id="v2"') == 1 and 'id="v3"' not in html
+    first = tables.environment_code("werkzeug==3.1.9")
+    second = tables.environment_code("markupsafe==3.0.2\nwerkzeug==3.1.9")
+    assert html.count(f'id="v{first}"') == html.count(f'id="v{second}"') == 1
+    assert html.count('<details id="v') == 2
     (evidence_page,) = tables.render_cases(matrix).values()
-    assert evidence_page.count('href="../matrix.html#v1"') == 2
-    assert evidence_page.count('href="../matrix.html#v2"') == 1
+    assert evidence_page.count(f'href="../matrix.html#v{first}"') == 2
+    assert evidence_page.count(f'href="../matrix.html#v{second}"') == 1
+
+
+def _of_case(case: str, python: str, extra: str) -> dict:
+    return {
+        **cell("linux", python),
+        "case": case,
+        "distributions": {"werkzeug": "3.1.9", extra: python},
+    }
+
+
+def test_a_cases_merge_changes_no_other_cases_page() -> None:
+    """Cell ids and environment codes come from the cells themselves: a case merged in (here
+    one that sorts first, with cells and environments of its own) leaves every other case's
+    evidence page as it was."""
+    kept = [_of_case("zzz-1", py, "a") for py in ("3.11", "3.12")]
+    before = tables.render_cases(tables.merge([document("linux", kept)]))
+    added = [_of_case("aaa-1", py, "b") for py in ("3.9", "3.10", "3.11")]
+    after = tables.render_cases(tables.merge([document("linux", [*added, *kept])]))
+    assert set(after) == {"cases/aaa-1.html", "cases/zzz-1.html"}
+    assert after["cases/zzz-1.html"] == before["cases/zzz-1.html"]
+    changed = [_of_case("aaa-1", py, "c") for py in ("3.9", "3.12")]
+    again = tables.render_cases(tables.merge([document("linux", [*changed, *kept])]))
+    assert again["cases/zzz-1.html"] == before["cases/zzz-1.html"]
 
 
 CASE_WITH_FIGURES = """
@@ -250,7 +276,10 @@ def test_a_claims_table_is_shown_when_the_case_has_one() -> None:
     matrix = tables.merge([document("linux", [cell("linux", "3.11")])], pages)
     html = tables.render(matrix, "html", pages)
     assert '<td class="v-confirmed">confirmed</td>' in html and "the &lt;b&gt;folder" in html
-    assert 'x Cells: <a href="cases/werkzeug-3039.html#rc0">werkzeug/affected</a></td>' in html
+    first = tables.cell_id(matrix.cells[0])
+    assert (
+        f'x Cells: <a href="cases/werkzeug-3039.html#r{first}">werkzeug/affected</a></td>' in html
+    )
     assert (
         "| W1.1: the &lt;b&gt;folder&lt;/b&gt; stays | confirmed | x Cells: werkzeug/affected |"
         in (tables.render(matrix, "md", pages))
@@ -296,7 +325,9 @@ def test_three_oses_fit_in_pages_of_1_mb_and_a_job_summary(tmp_path: Path) -> No
 def test_every_cell_of_the_grid_links_to_its_evidence_on_its_case_page(tmp_path: Path) -> None:
     matrix, _ = tables.write(three_oses(), tmp_path)
     index = (tmp_path / "matrix.html").read_text()
-    links = dict(re.findall(r'<td id="(c\d+)" class="o-(?!skip)[^"]*"><a href="([^"]+)">', index))
+    links = dict(
+        re.findall(r'<td id="(c[\w-]+)" class="o-(?!skip)[^"]*"><a href="([^"]+)">', index)
+    )
     assert len(links) == sum(c["outcome"] != "skip" for c in matrix.cells)
     anchors: dict[str, set[str]] = {}
     for cell_id, href in links.items():

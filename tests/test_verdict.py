@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import pytest
 
+from harness.corpus import metadata
 from harness.run import verdict
 from harness.run.probes import Observation
 from harness.run.runner import RunResult
 from harness.run.verdict import RunVerdict
 
 from .conftest import make_check, make_variant
+from .test_metadata import VALID, write_case
 
 
 @pytest.mark.parametrize(
@@ -185,3 +187,50 @@ def test_the_path_record_of_a_real_run_decides_between_a_verdict_and_an_error(
     assert ("kept-in-a-list" in result.observation.evidence.get("reached", {})) == (
         mode == "reached"
     )
+
+
+def _record(outcome: str, version: str | None, blind: tuple[str, ...] = ()) -> dict:
+    return {
+        "case": "demo-1",
+        "check": "main",
+        "variant": "affected",
+        "python": "3.11.7" if version else None,
+        "upstream": {"package": "demo", "version": version},
+        "outcome": outcome,
+        "blind": list(blind),
+    }
+
+
+@pytest.fixture
+def demo_case(tmp_path):
+    return metadata.load(write_case(tmp_path, VALID))
+
+
+def test_a_cell_is_expected_what_its_rule_says_and_agrees_with_it(demo_case) -> None:
+    record = _record("leak", "1.0")
+    verdict.expect(record, demo_case, None, "linux")
+    assert (record["expected"], record["expected_why"], record["agrees"]) == (
+        "leak",
+        "issue #1",
+        True,
+    )
+    clean = _record("clean", "1.0")
+    verdict.expect(clean, demo_case, None, "linux")
+    assert clean["agrees"] is False
+
+
+def test_a_blinded_cell_is_expected_error_whatever_the_rule(demo_case) -> None:
+    record = _record("clean", "1.0", blind=("gc_survivors",))
+    verdict.expect(record, demo_case, None, "linux")
+    assert record["expected"] == "error" and record["agrees"] is False
+    assert record["expected_why"].startswith("blinded on gc_survivors:")
+
+
+def test_a_cell_no_rule_covers_names_the_missing_rule_and_a_skip_neither_agrees(demo_case) -> None:
+    record = _record("leak", "0.9")
+    verdict.expect(record, demo_case, None, "linux")
+    assert record["expected"] is None and record["agrees"] is False
+    assert "no [[expect]] rule of cases/demo-1/case.toml" in record["expected_why"]
+    skipped = _record("skip", None)
+    verdict.expect(skipped, demo_case, None, "linux")
+    assert skipped["expected_why"] is None and skipped["agrees"] is None

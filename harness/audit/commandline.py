@@ -20,7 +20,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from harness import options
-from harness.audit import formats, ignore_file, lockfiles, static
+from harness.audit import document, formats, ignore_file, lockfiles, static
 from harness.audit.lockfiles import Locked, LockError
 from harness.corpus import metadata
 from harness.errors import BadInput
@@ -61,7 +61,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help=f"the OS the app runs on (default: this one, {plan.PLATFORM})",
     )
     p.add_argument("--verify", action="store_true", help="run the leaking checks on the pins")
-    p.add_argument("--format", choices=("table", "json", "sarif", "markdown"), default="table")
+    p.add_argument("--format", choices=formats.names(), default=formats.DEFAULT)
     p.add_argument("--output", help="write the report here (the table still goes to stdout)")
     p.add_argument("--ignore", help="TOML file of ignored cases: case, reason, optional expires")
     p.add_argument("--upgrade-to", help="PKG==VER: the answer after this upgrade, as a diff")
@@ -191,7 +191,7 @@ def _verify(
 def _exit_status(doc: dict[str, Any]) -> int:
     if doc["verify"] and any(v["outcome"] not in VERDICTS for v in doc["verify"]):
         return CELL_FAILED
-    if formats.hits(doc) or any(
+    if document.hits(doc) or any(
         v["kind"] == "plain" and v["outcome"] == str(Outcome.LEAK) for v in doc["verify"] or ()
     ):
         return HIT
@@ -220,21 +220,21 @@ def _audit(args: argparse.Namespace) -> int:
     findings = static.audit(locked, pythons, args.platform, cases, PYPI_CACHE)
     if args.upgrade_to:
         changes = static.upgrade_diff(before, findings)
-        upgrade = formats.upgrade_part(name, old, version, changes)
+        upgrade = document.upgrade_part(name, old, version, changes)
     verify = None
     if args.verify:
         verify = _verify(
             args, findings, locked, lambda case: ignore_file.active(ignores, case, today)
         )
-    doc = formats.document(
+    doc = document.document(
         locked, findings, pythons, args.platform, ignores, cases, today, upgrade, verify
     )
     doc["exit_status"] = _exit_status(doc)
-    formats.validate(doc)
+    document.validate(doc)
     if args.output:
         target = _full(base, args.output)
         target.write_text(formats.render(doc, args.format), encoding="utf-8")
-        print(formats.table(doc))
+        print(formats.render(doc, formats.DEFAULT), end="")
         print(f"\nwrote {args.format} to {target}")
     else:
         print(formats.render(doc, args.format), end="")

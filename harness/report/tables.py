@@ -15,6 +15,8 @@ text.markdown in Markdown.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ from harness import results, text
 from harness.corpus import committed
 from harness.corpus.metadata import LATEST
 from harness.outcomes import Outcome, python_key, shorten
-from harness.records import Cell, Document, RunHeader, Upstream
+from harness.records import Cell, CellKey, Document, RunHeader, Upstream
 from harness.report import evidence
 from harness.report.case_pages import CasePage, Links, page
 
@@ -213,6 +215,20 @@ def page_file(case: str, index: int) -> str:
     return f"{CASE_PAGES}/{name}.html"
 
 
+def cell_id(cell: Cell | CellKey) -> str:
+    """A cell's id in the report's pages, made from its key (``results.cell_key``) alone: the
+    same cell keeps its id whatever other cells a merge adds or removes, so that one case's
+    merge changes no other case's page."""
+    digest = hashlib.sha256("\x1f".join(results.cell_key(cell)).encode("utf-8")).digest()
+    return "c" + base64.urlsafe_b64encode(digest).decode("ascii")[:8]  # 48 bits
+
+
+def environment_code(distributions: str) -> str:
+    """An environment's code in the report (``E<code>``), made from its distributions alone:
+    like cell ids, it stays the same whatever environments other cells add or remove."""
+    return hashlib.sha256(distributions.encode("utf-8")).hexdigest()[:8]
+
+
 def _distributions(cell: Cell) -> str:
     return "\n".join(f"{k}=={v}" for k, v in sorted((cell.get("distributions") or {}).items()))
 
@@ -229,12 +245,15 @@ class Section:
 
 
 class View:
-    """What the templates need, computed once: sections, cell ids, environments, skip groups."""
+    """What the templates need, computed once: sections, environments, skip groups (cell ids
+    and environment codes come from the cells alone: ``cell_id``, ``environment_code``)."""
 
     def __init__(self, matrix: Matrix, pages: dict[str, CasePage]) -> None:
         self.matrix = matrix
         self.totals = matrix.totals
-        self.ids = {results.cell_key(c): f"c{i}" for i, c in enumerate(matrix.cells)}
+        ids = {cell_id(c) for c in matrix.cells}
+        if len(ids) != len({results.cell_key(c) for c in matrix.cells}):
+            raise ValueError("two cells of the report have one id: lengthen tables.cell_id's")
         self.sections = [self._section(i, case, pages) for i, case in enumerate(matrix.cases)]
         self._hrefs = {s.page.id: s.href for s in self.sections}
         self.environments = self._environments()
@@ -257,12 +276,13 @@ class View:
             href=page_file(case, index),
         )
 
-    def _environments(self) -> dict[str, int]:
-        """Each distinct set of distributions a cell ran in, numbered from 1."""
-        numbers: dict[str, int] = {}
+    def _environments(self) -> dict[str, str]:
+        """Each distinct set of distributions a cell ran in, in the order cells first name
+        it, with its code (``environment_code``)."""
+        codes: dict[str, str] = {}
         for key in filter(None, map(_distributions, self.matrix.cells)):
-            numbers.setdefault(key, len(numbers) + 1)
-        return numbers
+            codes.setdefault(key, environment_code(key))
+        return codes
 
     def _skips(self) -> list[tuple[str, list[Cell]]]:
         groups: dict[str, list[Cell]] = {}
@@ -272,7 +292,7 @@ class View:
         return sorted(groups.items(), key=lambda item: -len(item[1]))
 
     def id(self, cell: Cell) -> str:
-        return self.ids[results.cell_key(cell)]
+        return cell_id(cell)
 
     def made(self, run: RunHeader) -> str:
         """The cells a merged run made, as the runs table shows it: "?" when it made none that
@@ -284,8 +304,8 @@ class View:
         reason = text.line(cell["reason"], 200)
         return next(i for i, (r, _) in enumerate(self.skips, 1) if r == reason)
 
-    def environment(self, cell: Cell) -> int | None:
-        """The number of the cell's environment in the index's list."""
+    def environment(self, cell: Cell) -> str | None:
+        """The code of the cell's environment in the index's list."""
         return self.environments.get(_distributions(cell))
 
     def href(self, cell: Cell) -> str:

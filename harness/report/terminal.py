@@ -5,17 +5,18 @@ carries no control character from a process."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from harness import text
 from harness.outcomes import Outcome
-from harness.report.tables import Matrix, Totals, count, os_name
+from harness.report.tables import Matrix, Totals, count, os_name, upstream_label
 
 _RED, _GREEN, _BOLD, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m"
 
@@ -85,4 +86,29 @@ def summary(
     if written:
         lines.append("")
         lines += [f"wrote {path}" for path in written]  # paths last, whole (they are for copying)
+    return "\n".join(lines)
+
+
+def cell_detail(cell: Mapping[str, Any]) -> str:
+    """One cell with its evidence, as ``run`` prints it: the outcome against the expectation,
+    the reason, and each run's exit status, note and recorded evidence."""
+    lines = [
+        (
+            f"\n== {cell['case']}/{cell['check']}/{cell['variant']} "
+            f"{upstream_label(cell['upstream'])} "
+            f"Python {cell['python'] or cell['python_requested']}"
+        ),
+        (
+            f"outcome: {cell['outcome']}   expected: {cell['expected']}"
+            f"{'   (DISAGREES)' if cell['agrees'] is False else ''}"
+        ),
+    ]
+    if cell["blind"]:
+        lines.append(f"blinded on: {', '.join(cell['blind'])}")
+    lines.append(f"reason: {cell['reason']}")
+    for index, run in enumerate(cell["evidence"]["runs"], 1):
+        lines.append(f"run {index}: {run['outcome']} exit={run['exit_code']} {run['duration_s']}s")
+        if run["recorded"].get("note"):
+            lines.append(f"  note: {run['recorded']['note']}")
+        lines.append("  evidence: " + json.dumps(run["recorded"], sort_keys=True)[:2000])
     return "\n".join(lines)

@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.corpus import expectations
 from harness.outcomes import Outcome, tail
 from harness.records import Cell, RunEvidence, Upstream
 from harness.run import interpreters, pypi, runner, venvs, verdict
@@ -175,36 +174,7 @@ def _record_source(record: Cell, planned: Planned, env: venvs.Env) -> None:
 
 
 def _finish(record: Cell, planned: Planned, started: float) -> Cell:
-    rule = None
-    version, python = record["upstream"]["version"], record["python"]
-    if version and python:
-        rule = expectations.expected(
-            planned.cell.case, record["check"], record["variant"], version, python, PLATFORM
-        )
-    record["expected"] = rule.outcome if rule else None
-    record["expected_why"] = rule.why if rule else None
-    if rule and planned.source is not None:
-        record["expected_why"] = (
-            f"{rule.why} [unreleased {planned.source.kind} {planned.source.location}: the rules "
-            f"are applied to the version it declares, {version}]"
-        )
-    if record["blind"]:
-        record["expected"] = Outcome.ERROR
-        record["expected_why"] = (
-            f"blinded on {', '.join(record['blind'])}: with the channel off, the run has no "
-            f"proof it could have seen the leak, so it must be an error, never clean"
-        )
-    elif rule is None and record["outcome"] != Outcome.SKIP:
-        # Only a skipped cell has no interpreter (plan.resolve), so python is known here.
-        record["expected_why"] = verdict.no_rule(
-            record["case"],
-            record["check"],
-            record["variant"],
-            f"{record['upstream']['package']} {version}",
-            python,
-            PLATFORM,
-        )
-    record["agrees"] = verdict.agrees(record["outcome"], record["expected"])
+    verdict.expect(record, planned.cell.case, planned.source, PLATFORM)
     record["duration_s"] = round(time.monotonic() - started, 3)
     return record
 

@@ -9,8 +9,12 @@ what the case says the release cannot run on a Python its Requires-Python allows
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from harness.corpus.metadata import LATEST, Case, Check, MetadataError, Variant
 from harness.records import CellKey
@@ -87,6 +91,34 @@ def cells(
                 for rel in (release,) if release else var.releases:
                     found.extend(Cell(case, chk, var, rel, py) for py in pythons)
     return found
+
+
+def release_asked(case: Case, upstream: str | None, cache_dir: Path | None = None) -> str | None:
+    """The release ``--upstream PKG==VER`` asks for, checked against the case and PyPI (an
+    unknown release raises pypi.ReleaseError)."""
+    if upstream is None:
+        return None
+    try:
+        requirement = Requirement(upstream)
+    except InvalidRequirement:
+        raise MetadataError(f"--upstream {upstream!r}: expected PKG==VERSION") from None
+    pins = [s.version for s in requirement.specifier if s.operator in ("==", "===")]
+    if canonicalize_name(requirement.name) != canonicalize_name(case.package) or len(pins) != 1:
+        raise MetadataError(
+            f"--upstream {upstream!r}: case {case.id} takes {case.package}==VERSION"
+        )
+    pypi.release(case.package, pins[0], cache_dir)  # an unknown release fails here, clearly
+    return pins[0]
+
+
+def check_blind(cells: list[Cell], names: Iterable[str]) -> None:
+    """Every probe to blind (``--blind``) must be one the cells' checks use."""
+    for name in names:
+        used = sorted({p.name for c in cells for p in c.check.probes})
+        if name not in used:
+            raise MetadataError(
+                f"--blind {name!r}: the checks run here use the probes {', '.join(used)}"
+            )
 
 
 def _platform_skip(cell: Cell) -> str | None:

@@ -20,7 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from harness import records
-from harness.corpus.metadata import tomllib
+from harness.corpus.metadata import Case, tomllib
 from harness.errors import BadInput
 
 RELEASE_LABEL = "tree"  # the release of a cell that runs a source, in its key
@@ -157,3 +157,16 @@ def for_package(source: Source, package: str, option: str) -> None:
     """Raise SourceError unless the source is code of ``package``."""
     if canonicalize_name(source.package) != canonicalize_name(package):
         raise SourceError(f"{option} {source.location}: code of {source.package}, not {package}")
+
+
+def cases_for(source: Source, cases: list[Case], named: bool) -> list[Case]:
+    """The cases a source can run: those of its package (every ``named`` case must be one)."""
+    for case in cases if named else ():
+        try:
+            for_package(source, case.package, "the source")
+        except SourceError as exc:
+            raise SourceError(f"{case.id}: {exc}") from None
+    mine = [c for c in cases if c.package.lower() == source.package.lower()]
+    if not mine:
+        raise SourceError(f"no case of the corpus is about {source.package}")
+    return mine

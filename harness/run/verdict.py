@@ -1,4 +1,5 @@
-"""From runs to an outcome (``skip`` is decided before anything runs, by the plan).
+"""Judging a cell: from runs to an outcome (``skip`` is decided before anything runs, by the
+plan), and from the outcome to whether the cell agrees with its case's expectation.
 
 A run is ``clean`` only when it finished as the check expects, proved that its trigger ran
 and reached the code that leaks (every path the check declares), passed its built-in
@@ -13,10 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.corpus.metadata import Check, Variant
+from harness.corpus import expectations
+from harness.corpus.metadata import Case, Check, Variant
 from harness.outcomes import REASON_TAIL, Outcome, shorten, tail
+from harness.records import Cell
 from harness.run import probes
 from harness.run.runner import RunResult
+from harness.run.sources import Source
 
 # The reason of an error cell whose environment could not be built starts with this.
 ENV_FAILED = "does not install"
@@ -105,6 +109,43 @@ def combine(verdicts: list[RunVerdict]) -> tuple[Outcome, str]:
     if len(set(outcomes)) > 1:
         return Outcome.FLAKY, f"repeats disagree: {', '.join(map(str, outcomes))}"
     return outcomes[0], verdicts[0].reason
+
+
+def expect(record: Cell, case: Case, source: Source | None, platform: str) -> None:
+    """The judged cell's expectation (``expected``, ``expected_why``) and whether its outcome
+    agrees with it (``agrees``), written into its record: the case's rule for the version and
+    Python that ran; for a blinded cell, ``error`` whatever the rule; for a cell no rule covers,
+    the reason naming the missing rule."""
+    rule = None
+    version, python = record["upstream"]["version"], record["python"]
+    if version and python:
+        rule = expectations.expected(
+            case, record["check"], record["variant"], version, python, platform
+        )
+    record["expected"] = rule.outcome if rule else None
+    record["expected_why"] = rule.why if rule else None
+    if rule and source is not None:
+        record["expected_why"] = (
+            f"{rule.why} [unreleased {source.kind} {source.location}: the rules "
+            f"are applied to the version it declares, {version}]"
+        )
+    if record["blind"]:
+        record["expected"] = Outcome.ERROR
+        record["expected_why"] = (
+            f"blinded on {', '.join(record['blind'])}: with the channel off, the run has no "
+            f"proof it could have seen the leak, so it must be an error, never clean"
+        )
+    elif rule is None and record["outcome"] != Outcome.SKIP:
+        # Only a skipped cell has no interpreter (plan.resolve), so python is known here.
+        record["expected_why"] = no_rule(
+            record["case"],
+            record["check"],
+            record["variant"],
+            f"{record['upstream']['package']} {version}",
+            python,
+            platform,
+        )
+    record["agrees"] = agrees(record["outcome"], record["expected"])
 
 
 def agrees(outcome: str, expected: str | None) -> bool | None:

@@ -9,14 +9,57 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
-from harness.corpus.metadata import Case, Variant
+from harness import results
+from harness.corpus.metadata import Case, Check, Variant
+from harness.errors import BadInput
 from harness.outcomes import NO_VERDICT, VERDICTS, Outcome, shorten
-from harness.records import Cell, RunHeader
-from harness.run import pypi, verdict
+from harness.records import Cell, Document, RunHeader
+from harness.run import plan, pypi, sources, verdict
+
+
+class HistoryError(BadInput):
+    """A history cannot be run as asked; the message says why."""
+
+
+def stem(case: Case, python: str) -> str:
+    """The name of a case's history files on one Python and this OS (``.json``, ``.md``)."""
+    return f"{case.id}-py{python}-{plan.PLATFORM}"
+
+
+def start(file: Path, document: Document) -> Document:
+    """The document a history run writes to ``file``: a new run that continues the history
+    already there, if any (a partial range adds to the history, never cuts it)."""
+    if not file.exists():
+        return document
+    try:
+        return results.continued(results.load(file), document)
+    except ValueError as exc:
+        raise HistoryError(f"{exc} (move it away to start the history afresh)") from None
+
+
+def checks(case: Case, names: Sequence[str] | None) -> list[Check]:
+    """The case's checks that ``names`` asks for (every one when it names none)."""
+    for name in names or ():
+        if name not in case.checks:
+            raise HistoryError(f"{case.id} has no check {name!r} (known: {', '.join(case.checks)})")
+    return [c for c in case.checks.values() if not names or c.name in names]
+
+
+def cells(
+    case: Case, chosen: list[Check], variant: Variant, releases: list[str], python: str
+) -> list[plan.Cell]:
+    """One cell per check and release, oldest release first within a check."""
+    return [plan.Cell(case, check, variant, r, python) for check in chosen for r in releases]
+
+
+def tree_cells(case: Case, chosen: list[Check], variant: Variant, python: str) -> list[plan.Cell]:
+    """The last row of a history from unreleased code: the tree after every release."""
+    return [plan.Cell(case, c, variant, sources.RELEASE_LABEL, python) for c in chosen]
 
 
 def releases_in_range(

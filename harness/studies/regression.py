@@ -10,15 +10,20 @@ the baseline's dependencies as constraints: if it flips back, the dependencies d
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from harness import results
 from harness.outcomes import NO_VERDICT, Outcome, shorten
 from harness.records import Cell
+from harness.report.tables import upstream_label
+from harness.run import batch, plan, venvs
 
 
 class Kind(str, Enum):
@@ -88,6 +93,56 @@ def to_separate(cells: list[Cell], baseline: list[Cell]) -> list[tuple[Cell, lis
             )
             found.append((cell, pins))
     return found
+
+
+def fresh_envs(envs: Path, default: Path) -> Path:
+    """Where the check builds its environments: a fresh folder unless one was named. A reused
+    environment would keep the dependencies it resolved back then, and dependency drift is one
+    of the things this check is for."""
+    return Path(tempfile.mkdtemp(prefix="regression-envs-")) if envs == default else envs
+
+
+def pinned_reruns(
+    planned: list[plan.Planned],
+    cells: list[Cell],
+    baseline: list[Cell],
+    settings: batch.Settings,
+    command: str,
+    path: Path,
+) -> list[Cell]:
+    """The cells that flipped while their dependencies drifted, run again with the baseline's
+    dependencies as constraints (written beside the run, ``...-pinned.json``, a run of
+    ``command`` of its own)."""
+    doubtful = to_separate(cells, baseline)
+    if not doubtful:
+        return []
+    by_key = {results.cell_key(p.cell.fields()): p for p in planned}
+    again = []
+    for cell, pins in doubtful:
+        first = by_key[results.cell_key(cell)]
+        constraints = venvs.constraints_file(pins, settings.envs)
+        again.append(
+            dataclasses.replace(first, requirements=(*first.requirements, "-c", str(constraints)))
+        )
+    pinned_path = path.with_name(path.stem + "-pinned.json")
+    print(
+        f"regression: {len(again)} cells flipped while their dependencies changed; running them "
+        f"again with the baseline's dependencies; writing {pinned_path}"
+    )
+    writer = results.RunWriter(pinned_path, results.new_run(command, settings.backend))
+    batch.run_planned(again, settings, writer)
+    return list(writer.document["cells"])
+
+
+def releases_used(cells: list[Cell]) -> dict[str, list[str]]:
+    """The upstream releases the cells ran, by package."""
+    used: dict[str, set[str]] = {}
+    for cell in cells:
+        if cell["upstream"]["version"]:
+            used.setdefault(cell["upstream"]["package"], set()).add(
+                upstream_label(cell["upstream"])
+            )
+    return {k: sorted(v) for k, v in used.items()}
 
 
 def classify(cell: Cell, base: Cell | None, pinned: Cell | None = None) -> Change:
