@@ -5,7 +5,7 @@ Linux baseline with Windows and macOS copies of it):
 
 Prints, for each page written, its size and its bytes per component: each byte of markup and
 text counts for the innermost element that a rule below names (a byte outside all of them is
-"page"). A size, not a time: the test of the budget is in tests/test_report.py.
+"page"). A size, not a time: the test of the budget is in tests/report/test_tables.py.
 """
 
 from __future__ import annotations

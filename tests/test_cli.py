@@ -12,8 +12,7 @@ from harness import baselines, cli, results
 from harness.corpus import metadata
 from harness.run import batch, plan
 from harness.studies import regression
-
-from .test_metadata import VALID, write_case
+from tests.corpus.test_metadata import VALID, write_case
 
 
 def main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

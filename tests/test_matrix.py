@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from harness import results
-
-from .test_runner import alive_under
+from tests.run.test_runner import alive_under
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHONS = ["3.9", "3.12"]

@@ -213,7 +213,7 @@ def report_problems(workflow: dict[str, Any]) -> list[str]:
         for u in uses(job, "actions/upload-artifact")
     ):
         problems.append("report does not upload the matrix")
-    browser = [s for s in steps(job) if "tests/test_report_browser.py" in s.get("run", "")]
+    browser = [s for s in steps(job) if "tests/report/test_browser.py" in s.get("run", "")]
     shots = [str((s.get("env") or {}).get("CORPUS_SCREENSHOTS", "")) for s in browser]
     if not any(shots):
         problems.append("report runs no browser tests that keep screenshots")
@@ -421,7 +421,7 @@ def test_the_report_check_finds_a_broken_report(workflow: dict[str, Any], mutati
     elif mutation == "no browser tests":
         for step in steps(job):
             if "run" in step:
-                step["run"] = step["run"].replace("tests/test_report_browser.py", "")
+                step["run"] = step["run"].replace("tests/report/test_browser.py", "")
     assert report_problems(broken)
 
 

@@ -122,7 +122,7 @@ def _environment(launch: Launch, cell_dir: Path, marker: str) -> dict[str, str]:
 
 # The lines that choose which processes get a signal are not mutated ("pragma: no mutate"): a
 # mutant there signals processes outside the run (every process it can see, or the test runner
-# itself) and kills the mutation run. The kill tests in tests/test_runner.py cover them.
+# itself) and kills the mutation run. The kill tests in tests/run/test_runner.py cover them.
 def _marked(marker: str) -> list[psutil.Process]:
     if not marker:  # an empty marker would match every process that has none
         return []

@@ -10,8 +10,7 @@ from harness import results
 from harness.corpus import metadata
 from harness.run import pypi
 from harness.studies import history
-
-from .test_metadata import VALID, write_case
+from tests.corpus.test_metadata import VALID, write_case
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from harness import results
 from harness.corpus import metadata
 from harness.run import batch, plan
 from harness.studies import blind
-
-from .test_metadata import VALID, write_case
+from tests.corpus.test_metadata import VALID, write_case
 
 TWO_PROBES = VALID.replace(
     'probes = [{ probe = "gc_survivors", label = "owners" }]',

@@ -10,8 +10,7 @@ import pytest
 from harness.corpus import answer, metadata
 from harness.corpus.answer import Cell, Cells, Known
 from harness.outcomes import Outcome
-
-from .test_metadata import VALID, write_case
+from tests.corpus.test_metadata import VALID, write_case
 
 # main leaks up to 1.0.x and is clean from 1.1 (VALID's rules); "sim" is a simulation of win32
 # that runs on Linux.

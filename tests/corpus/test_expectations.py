@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness.corpus import expectations, metadata
-
-from .test_metadata import VALID, write_case
+from tests.corpus.test_metadata import VALID, write_case
 
 RULES = (
     VALID

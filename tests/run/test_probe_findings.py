@@ -1,6 +1,6 @@
 """The exact Finding each probe returns (outcome, summary, data) for representative
 observations: it is what the report shows, so a changed word or a dropped key is a change users
-see. Observations are built directly (no run); tests/test_probes.py runs the probes for real."""
+see. Observations are built directly (no run); tests/run/test_probes.py runs the probes for real."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import yaml
 from harness import cli
 from tests.test_workflow import _schema_check
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "auditing.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "auditing.md"
 
 
 def _job_text() -> str:

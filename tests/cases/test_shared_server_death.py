@@ -14,7 +14,7 @@ import pytest
 
 from cases._shared import server_death
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SERVER = """
 def serve():
     raise AttributeError("module 'ssl' has no attribute 'wrap_socket'")

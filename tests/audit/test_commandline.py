@@ -22,9 +22,9 @@ from harness.run import interpreters
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.usefixtures("offline_pypi")
-APPS = Path(__file__).parent / "apps"
+APPS = Path(__file__).resolve().parents[1] / "apps"
 SARIF_SCHEMA = json.loads(
-    (Path(__file__).parent / "schemas" / "sarif-2.1.0-rtm.5.json").read_text()
+    (Path(__file__).resolve().parents[1] / "schemas" / "sarif-2.1.0-rtm.5.json").read_text()
 )
 
 
@@ -288,7 +288,7 @@ def test_nox_session_keeps_the_exit_status(tmp_path: Path, argv: list[str], code
     nox = shutil.which("nox")
     if nox is None:
         pytest.skip("nox is not on PATH (.ci/setup installs it)")
-    noxfile = Path(__file__).resolve().parent.parent / "noxfile.py"
+    noxfile = Path(__file__).resolve().parents[2] / "noxfile.py"
     proc = subprocess.run(
         [nox, "-f", str(noxfile), "-s", "audit", "--", *argv],
         cwd=tmp_path,

@@ -11,9 +11,9 @@ from types import ModuleType
 
 import pytest
 
-from .conftest import load_module
+from tests.conftest import load_module
 
-DISK = Path(__file__).parent.parent / "cases" / "nicegui-4592" / "disk.py"
+DISK = Path(__file__).resolve().parents[2] / "cases" / "nicegui-4592" / "disk.py"
 
 
 def load() -> ModuleType:

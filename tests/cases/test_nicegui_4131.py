@@ -9,9 +9,9 @@ import pytest
 
 from harness.corpus import expectations, metadata
 
-from .conftest import load_module
+from tests.conftest import load_module
 
-CASE_DIR = Path(__file__).resolve().parents[1] / "cases" / "nicegui-4131"
+CASE_DIR = Path(__file__).resolve().parents[2] / "cases" / "nicegui-4131"
 CASE = metadata.load(CASE_DIR / "case.toml")
 
 

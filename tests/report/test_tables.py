@@ -19,7 +19,7 @@ from harness.report import tables
 from harness.report.case_pages import CasePage, Links, page
 from tests.reportdata import cell, document, planted_disagreement, three_oses
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_document_validates_and_a_broken_one_does_not() -> None:

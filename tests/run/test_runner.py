@@ -18,8 +18,7 @@ import psutil
 import pytest
 
 from harness.run import runner, verdict
-
-from .conftest import make_check, make_variant
+from tests.conftest import make_check, make_variant
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX process groups")
 

@@ -7,9 +7,8 @@ from harness.run import verdict
 from harness.run.probes import Observation
 from harness.run.runner import RunResult
 from harness.run.verdict import RunVerdict
-
-from .conftest import make_check, make_variant
-from .test_metadata import VALID, write_case
+from tests.conftest import make_check, make_variant
+from tests.corpus.test_metadata import VALID, write_case
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .conftest import load_module
+from tests.conftest import load_module
 
-CASE = Path(__file__).resolve().parent.parent / "cases" / "werkzeug-3039"
+CASE = Path(__file__).resolve().parents[2] / "cases" / "werkzeug-3039"
 rss_window = load_module("rss_window", CASE / "rss_window.py")
 MB = 1024 * 1024
 

@@ -14,8 +14,7 @@ from harness.corpus import metadata
 from harness.run import interpreters, plan, pypi
 from harness.run.interpreters import Interpreter
 from harness.run.sources import Source
-
-from .test_metadata import VALID, write_case
+from tests.corpus.test_metadata import VALID, write_case
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """What --verify runs: for each leaking check of an affected pin that runs on this OS, the plain
 release and the workaround, with the app's pins as constraints (the cells themselves run in
-tests/test_audit_cli.py)."""
+tests/audit/test_commandline.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from harness.run import plan
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.usefixtures("offline_pypi")
-LOCK = Path(__file__).parent / "apps" / "all-three" / "uv.lock"
+LOCK = Path(__file__).resolve().parents[1] / "apps" / "all-three" / "uv.lock"
 CACHE = ROOT / ".nox" / "pypi"
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from harness.studies import regression
-
-from .test_report import cell
+from tests.report.test_tables import cell
 
 
 def latest(

@@ -15,8 +15,8 @@ from harness.corpus import metadata
 from harness.corpus.metadata import ROOT
 from harness.outcomes import Outcome
 from harness.run import interpreters, pypi
+from tests.corpus.test_metadata import write_case
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
-from tests.test_metadata import write_case
 
 pytestmark = pytest.mark.usefixtures("offline_pypi")
 CACHE = ROOT / ".nox" / "pypi"

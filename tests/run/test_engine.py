@@ -20,9 +20,8 @@ from harness.run import engine, interpreters, plan, runner, sources, venvs, verd
 from harness.run.interpreters import Interpreter
 from harness.run.probes.base import Observation
 from harness.studies import history
-
-from .conftest import make_check
-from .test_metadata import VALID, write_case
+from tests.conftest import make_check
+from tests.corpus.test_metadata import VALID, write_case
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from harness import cli
 from harness.audit import formats
 from tests.fake_pypi import offline_pypi  # noqa: F401  (the fixture)
 
-APPS = Path(__file__).parent / "apps"
+APPS = Path(__file__).resolve().parents[1] / "apps"
 NEW_FORMAT = """
 from harness.audit.formats import register
 

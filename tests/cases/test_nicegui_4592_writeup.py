@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import load_module
+from tests.conftest import load_module
 
-WRITEUP = Path(__file__).parent.parent / "fixes" / "nicegui-4592" / "writeup.py"
+WRITEUP = Path(__file__).resolve().parents[2] / "fixes" / "nicegui-4592" / "writeup.py"
 
 
 def load() -> ModuleType:

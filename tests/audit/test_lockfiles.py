@@ -11,7 +11,7 @@ import pytest
 from harness.audit import lockfiles
 from harness.audit.lockfiles import LockError
 
-APPS = Path(__file__).parent / "apps"
+APPS = Path(__file__).resolve().parents[1] / "apps"
 
 
 @pytest.mark.parametrize(

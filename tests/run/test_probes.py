@@ -9,8 +9,7 @@ import pytest
 
 from harness.run import probes
 from harness.run.probes import Observation
-
-from .conftest import make_check
+from tests.conftest import make_check
 
 CASES = {
     "temp_leftovers": ("temp_files.py", {"glob": "synthetic-*"}),

@@ -1,0 +1,1 @@
+"""Tests of the audit: lock files, static answers, formats, ignore file, --verify."""

@@ -1,0 +1,1 @@
+"""Tests of the code of cases/ itself: shared helpers and case modules."""

@@ -1,0 +1,1 @@
+"""Tests of the corpus's metadata: cases, rules, answers, committed cells, prose."""

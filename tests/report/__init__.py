@@ -1,0 +1,1 @@
+"""Tests of the report: matrix tables, case pages, terminal, evidence, the browser."""

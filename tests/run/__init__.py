@@ -1,0 +1,1 @@
+"""Tests of the run: plan, interpreters, environments, runner, engine, verdict, probes."""

@@ -1,0 +1,1 @@
+"""Tests of studies: history, regression, blind, generated docs, mutation."""
