@@ -21,16 +21,21 @@ from __future__ import annotations
 from enum import Enum
 
 
-class Outcome(str, Enum):
+class Word(str, Enum):
+    """A word of the vocabulary: compares as the string it is, prints as itself (every word a
+    report, a result file or the audit writes: outcomes, audit statuses, regression kinds)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Outcome(Word):
     LEAK = "leak"
     CLEAN = "clean"
     ABSENT = "absent"
     ERROR = "error"
     SKIP = "skip"
     FLAKY = "flaky"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # Outcomes a probe may give one run (the rest belong to cells).

@@ -24,7 +24,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from harness.audit import lockfiles, static
-from harness.corpus import metadata
+from harness.corpus import answer, expectations, metadata
 from harness.corpus.metadata import ROOT
 from harness.run import pypi
 
@@ -82,8 +82,6 @@ def test_the_committed_results_have_plain_cells() -> None:
 
 
 def test_the_answer_for_every_committed_cell_is_its_outcome() -> None:
-    from harness.corpus import answer
-
     cells = answer.committed(CASES.values())
     wrong = []
     for cell in CELLS:
@@ -159,8 +157,6 @@ def test_every_committed_cell_with_a_verdict_is_what_todays_rules_expect() -> No
     """Patched and workaround cells too: the rules of case.toml, applied today to each committed
     baseline cell's coordinates, expect the outcome the cell measured (a rule change that would
     turn a committed cell into a disagreement fails here, before a run finds it)."""
-    from harness.corpus import expectations
-
     wrong = []
     for path in sorted((RESULTS / "baseline").glob("*.json")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -28,18 +27,15 @@ from harness.audit.lockfiles import Locked, LockError, Pin
 from harness.corpus import answer as answers
 from harness.corpus import metadata
 from harness.corpus.metadata import Case
-from harness.outcomes import Outcome, python_key
+from harness.outcomes import Outcome, Word, python_key
 from harness.run import interpreters, pypi
 
 
-class Status(str, Enum):
+class Status(Word):
     AFFECTED = "affected"
     NOT_AFFECTED = "not-affected"
     ABSENT = "absent"
     UNKNOWN = "unknown"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 CLEAR = (Status.NOT_AFFECTED, Status.ABSENT)

@@ -16,28 +16,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
+from harness import results
 from harness.corpus import expectations
 from harness.corpus.metadata import ROOT, Case, Rule, Workaround
-from harness.outcomes import VERDICTS, Outcome
+from harness.outcomes import VERDICTS, Outcome, Word
 from harness.records import Document
 
 RESULTS = ROOT / "results"
 
 
-class Known(str, Enum):
+class Known(Word):
     MEASURED = "measured"
     INFERRED = "inferred"
     SIMULATED = "simulated"
     NOT_RUN = "not run"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
@@ -99,22 +96,15 @@ def _nearest(found: Answer) -> str:
     return f"{side(found.below, 'below')}, {side(found.above, 'above')}"
 
 
-def _could_have_written(command: str, case: str, line: str) -> bool:
-    words = command.split()
-    named = case in words or "--case" not in words
-    pythons = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "--python"]
-    return named and (not pythons or line in pythons)
-
-
-def _run_of(document: Document, case: str, line: str) -> str:
-    """The newest run of the file that could have written this cell (its command names the
-    case or every case, and the cell's Python or every Python); result files do not record the
-    run of each cell."""
-    runs = [*document["run"].get("merged_from", []), document["run"]]
-    mine = [r for r in runs if _could_have_written(r["command"], case, line)] or runs
-    run = mine[-1]
+def _run_of(document: Document, started: str | None) -> str:
+    """The run that made a cell, as the cell records it (``run_started``); a cell saved before
+    cells recorded their run says so rather than guess."""
+    run = next((r for r in results.runs(document) if r["started"] == started), None)
+    if started is None or run is None:
+        return "its run is not recorded"
     commit = (run["corpus"].get("commit") or "unknown")[:10]
-    return f"`{run['command']}` {run['started']}, corpus {commit}"
+    dirty = ", uncommitted changes" if run["corpus"].get("dirty") else ""
+    return f"`{run['command']}` {run['started']}, corpus {commit}{dirty}"
 
 
 def read(paths: Iterable[Path], cases: dict[str, Case]) -> tuple[Cell, ...]:
@@ -146,7 +136,7 @@ def read(paths: Iterable[Path], cases: dict[str, Case]) -> tuple[Cell, ...]:
                     Outcome(cell["outcome"]),
                     cell["reason"],
                     shown,
-                    _run_of(document, cell["case"], cell["python_requested"]),
+                    _run_of(document, cell.get("run_started")),
                 )
             )
     return tuple(found)

@@ -14,19 +14,18 @@ import dataclasses
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from harness import results
-from harness.outcomes import NO_VERDICT, Outcome, shorten
+from harness.outcomes import NO_VERDICT, Outcome, Word, shorten
 from harness.records import Cell
 from harness.report.tables import upstream_label
 from harness.run import batch, plan, venvs
 
 
-class Kind(str, Enum):
+class Kind(Word):
     """What changed for a cell, in the order the report lists them (failing kinds first)."""
 
     REGRESSION = "regression"  # clean in the baseline, leaks now: fails
@@ -36,9 +35,6 @@ class Kind(str, Enum):
     NEW = "new"  # no baseline cell to compare with
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 FAILING = (Kind.REGRESSION, Kind.BROKEN)
@@ -206,7 +202,7 @@ def classify(cell: Cell, base: Cell | None, pinned: Cell | None = None) -> Chang
                 f"dependencies pinned it is {pinned['outcome']} again, so the dependencies "
                 f"caused it: {', '.join(drifted)}",
             )
-        cause = f"; still {outcome} with the baseline's dependencies pinned ({changed})"
+        cause = f"; with the baseline's dependencies pinned it is still {outcome} ({changed})"
     else:
         cause = ""
     if outcome == Outcome.LEAK:

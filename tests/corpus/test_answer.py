@@ -159,7 +159,7 @@ def _raw(variant: str, **extra: object) -> dict:
     }
 
 
-def test_read_keeps_plain_cells_with_the_run_that_could_have_written_them(
+def test_read_keeps_plain_cells_with_the_run_each_records(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fixes = tmp_path / "fixes"
@@ -172,16 +172,23 @@ def test_read_keeps_plain_cells_with_the_run_that_could_have_written_them(
     )
     case = metadata.load(write_case(tmp_path / "cases", text))
     raw = [
-        _raw("affected"),
-        _raw("history"),
+        _raw("affected", run_started="t0"),
+        _raw("history", run_started="t1"),
+        _raw("affected", check="other"),  # saved before cells recorded their run
         _raw("patched"),
         _raw("affected", blind=["gc_survivors"]),
         _raw("affected", upstream={"package": "demo", "version": "1.1", "source": {}}),
         _raw("other-case", case="nope-1"),
     ]
-    other = {"command": "all --case other-1", "started": "t0", "corpus": {"commit": None}}
-    older = {"command": "all --python 3.11", "started": "t0", "corpus": {"commit": "0123456789ab"}}
+    other = {"command": "all --case other-1", "started": "t9", "corpus": {"commit": None}}
+    older = {
+        "command": "all --python 3.11",
+        "started": "t0",
+        "corpus": {"commit": "0123456789ab", "dirty": True},
+    }
     path = _result(tmp_path, raw, "all --case demo-1 --python 3.12", [older, other])
     found = answer.read([path], {"demo-1": case})
-    assert [c.variant for c in found] == ["affected", "history"]
-    assert found[0].run == "`all --python 3.11` t0, corpus 0123456789"
+    assert [c.variant for c in found] == ["affected", "history", "affected"]
+    assert found[0].run == "`all --python 3.11` t0, corpus 0123456789, uncommitted changes"
+    assert found[1].run == "`all --case demo-1 --python 3.12` t1, corpus abcdef1234"
+    assert found[2].run == "its run is not recorded"
